@@ -1,0 +1,188 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraSummary } from '@argus/shared';
+import { readInboundVideo, tileStatsBetween, type InboundVideoSample, type TileStats } from '../consumerStats.js';
+import type { TileConsumer, WallClient } from '../wallClient.js';
+
+/** A tile that decodes no new frame for this long shows "signal lost" instead of a frozen picture, ms. */
+export const FROZEN_AFTER_MS = 3000;
+const STATS_INTERVAL_MS = 1000;
+
+interface TileProps {
+  client: WallClient;
+  /** Signalling session; consumers of an older session are dead and are replaced. */
+  session: number;
+  index: number;
+  /** The camera assigned to this tile, or null for an empty tile. */
+  camera: CameraSummary | null;
+  /** On screen (inside the layout, not hidden by a maximised tile, page visible). */
+  visible: boolean;
+  selected: boolean;
+  onSelect: () => void;
+  onToggleMaximise: () => void;
+}
+
+type VideoFrameCallbackVideo = HTMLVideoElement & {
+  requestVideoFrameCallback?: (callback: () => void) => number;
+  cancelVideoFrameCallback?: (handle: number) => void;
+};
+
+/**
+ * One tile of the wall: consumes its camera's current video producer, pauses the consumer
+ * while hidden, and shows name, state and live stats (resolution, fps, kbit/s). A camera that
+ * is lost, or a stream that stops producing frames, shows "信号丢失" — never a frozen frame —
+ * and the tile recovers by itself when the camera's new producer appears.
+ *
+ * Test hooks: `data-testid="tile-N"`, `data-camera-id`, `data-view` (empty | connecting | playing | lost),
+ * and on the <video> `data-frames`, the count of frames presented.
+ */
+export function Tile({ client, session, index, camera, visible, selected, onSelect, onToggleMaximise }: TileProps) {
+  const { t } = useTranslation();
+  const videoRef = useRef<VideoFrameCallbackVideo>(null);
+  const [tileConsumer, setTileConsumer] = useState<TileConsumer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [frozen, setFrozen] = useState(false);
+  const [hasFrame, setHasFrame] = useState(false);
+  const [stats, setStats] = useState<TileStats | null>(null);
+  const lastFrameAt = useRef(0);
+
+  const cameraId = camera?.id ?? null;
+  const producerId = camera?.state === 'live' ? camera.videoProducerId : null;
+
+  // Consume the camera's current producer; a new producer (re-ingest) means a new consumer.
+  useEffect(() => {
+    setTileConsumer(null);
+    setHasFrame(false);
+    setFrozen(false);
+    setStats(null);
+    setError(null);
+    if (!cameraId || !producerId) return;
+    let cancelled = false;
+    let current: TileConsumer | null = null;
+    client
+      .consume(cameraId)
+      .then((consumed) => {
+        if (cancelled) return consumed.close();
+        current = consumed;
+        const video = videoRef.current;
+        if (video) video.srcObject = new MediaStream([consumed.track]);
+        setTileConsumer(consumed);
+      })
+      .catch((e: Error) => {
+        if (!cancelled) setError(e.message);
+      });
+    return () => {
+      cancelled = true;
+      current?.close();
+      const video = videoRef.current;
+      if (video) video.srcObject = null;
+    };
+  }, [client, session, cameraId, producerId]);
+
+  // The SFU closed our consumer (its producer went away): drop it until a new producer appears.
+  useEffect(() => {
+    if (!tileConsumer) return;
+    return client.on('consumerClosed', (consumerId) => {
+      if (consumerId === tileConsumer.consumer.id) {
+        tileConsumer.close();
+        setTileConsumer(null);
+      }
+    });
+  }, [client, tileConsumer]);
+
+  // Paused while not visible; resuming asks the camera for a keyframe.
+  useEffect(() => {
+    if (!tileConsumer) return;
+    if (visible) lastFrameAt.current = performance.now();
+    tileConsumer.setPaused(!visible).catch(() => undefined /* consumer closed meanwhile */);
+  }, [tileConsumer, visible]);
+
+  // Count presented frames; detect a frozen stream.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!tileConsumer || !video) return;
+    let frames = 0;
+    let handle = 0;
+    lastFrameAt.current = performance.now();
+    const onFrame = () => {
+      frames++;
+      video.dataset.frames = String(frames);
+      lastFrameAt.current = performance.now();
+      setHasFrame(true);
+      setFrozen(false);
+      handle = video.requestVideoFrameCallback?.(onFrame) ?? 0;
+    };
+    handle = video.requestVideoFrameCallback?.(onFrame) ?? 0;
+    const watchdog = window.setInterval(() => {
+      if (visible && performance.now() - lastFrameAt.current > FROZEN_AFTER_MS) setFrozen(true);
+    }, 500);
+    return () => {
+      video.cancelVideoFrameCallback?.(handle);
+      window.clearInterval(watchdog);
+      video.dataset.frames = '0';
+    };
+  }, [tileConsumer, visible]);
+
+  // Resolution, fps and bitrate from the consumer's inbound-rtp stats.
+  useEffect(() => {
+    if (!tileConsumer || !visible) return;
+    let previous: InboundVideoSample | null = null;
+    const timer = window.setInterval(() => {
+      tileConsumer.consumer
+        .getStats()
+        .then((report) => {
+          const sample = readInboundVideo(report);
+          if (sample && previous) setStats(tileStatsBetween(previous, sample));
+          previous = sample;
+        })
+        .catch(() => undefined);
+    }, STATS_INTERVAL_MS);
+    return () => window.clearInterval(timer);
+  }, [tileConsumer, visible]);
+
+  const view: 'empty' | 'connecting' | 'playing' | 'lost' = !camera
+    ? 'empty'
+    : camera.state === 'lost' || frozen
+      ? 'lost'
+      : tileConsumer && hasFrame
+        ? 'playing'
+        : 'connecting';
+
+  return (
+    <div
+      className={`tile tile--${view}${selected ? ' tile--selected' : ''}`}
+      data-testid={`tile-${index}`}
+      data-camera-id={cameraId ?? ''}
+      data-view={view}
+      onClick={onSelect}
+      onDoubleClick={onToggleMaximise}
+      title={t('tile.maximiseHint')}
+    >
+      <video ref={videoRef} className="tile__video" muted autoPlay playsInline data-frames="0" />
+      {view === 'empty' && (
+        <div className="tile__placeholder">
+          <div>{t('tile.empty')}</div>
+          <div className="tile__hint">{t('tile.emptyHint')}</div>
+        </div>
+      )}
+      {/* Opaque covers: the video stays composited underneath so frame callbacks keep firing. */}
+      {view === 'lost' && <div className="tile__placeholder tile__placeholder--lost">{t('tile.noSignal')}</div>}
+      {view === 'connecting' && <div className="tile__placeholder">{error ? t('tile.error', { message: error }) : t('tile.connecting')}</div>}
+      {camera && (
+        <div className="tile__caption">
+          <span className={`dot dot--${view === 'lost' ? 'lost' : camera.state}`} />
+          <span className="tile__name">{camera.name}</span>
+          <span className="tile__state">{t(`state.${view === 'lost' ? 'lost' : camera.state}`)}</span>
+        </div>
+      )}
+      {view === 'playing' && stats && (
+        <div className="tile__stats" data-testid={`tile-stats-${index}`}>
+          {stats.width && stats.height ? <span>{t('stats.resolution', { width: stats.width, height: stats.height })}</span> : null}
+          <span>{t('stats.fps', { fps: stats.fps })}</span>
+          <span>{t('stats.bitrate', { kbps: stats.kbps })}</span>
+          {camera?.videoPath ? <span>{t(`path.${camera.videoPath}`)}</span> : null}
+        </div>
+      )}
+    </div>
+  );
+}

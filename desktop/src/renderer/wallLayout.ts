@@ -1,0 +1,67 @@
+/**
+ * The wall's tile arrangement as plain data and a pure reducer (no React, no media), so the
+ * rules are unit-tested: layouts of 1, 4, 9 and 16 tiles; click a camera to put it in the
+ * selected tile; double-click a tile to maximise it and again to go back.
+ */
+export const LAYOUTS = [1, 4, 9, 16] as const;
+export type LayoutSize = (typeof LAYOUTS)[number];
+export const MAX_TILES = 16;
+
+export interface WallLayoutState {
+  layout: LayoutSize;
+  /** Camera id shown in each of the 16 tile slots (slots beyond `layout` keep theirs, paused). */
+  tiles: Array<string | null>;
+  /** Slot that the next camera click fills. */
+  selected: number;
+  /** Slot shown alone, or null. */
+  maximised: number | null;
+}
+
+export type WallLayoutAction =
+  | { type: 'setLayout'; layout: LayoutSize }
+  | { type: 'selectTile'; index: number }
+  | { type: 'assignCamera'; cameraId: string }
+  | { type: 'clearTile'; index: number }
+  | { type: 'toggleMaximise'; index: number };
+
+export function initialWallLayout(layout: LayoutSize = 4): WallLayoutState {
+  return { layout, tiles: Array.from({ length: MAX_TILES }, () => null), selected: 0, maximised: null };
+}
+
+/** Columns of the square grid for a layout (1, 2, 3, 4). */
+export function gridColumns(layout: LayoutSize): number {
+  return Math.sqrt(layout);
+}
+
+/** Whether slot `index` is on screen: inside the layout and not hidden by a maximised tile. */
+export function isTileVisible(state: WallLayoutState, index: number): boolean {
+  if (state.maximised !== null) return index === state.maximised;
+  return index < state.layout;
+}
+
+export function wallLayoutReducer(state: WallLayoutState, action: WallLayoutAction): WallLayoutState {
+  switch (action.type) {
+    case 'setLayout':
+      return { ...state, layout: action.layout, maximised: null, selected: state.selected < action.layout ? state.selected : 0 };
+    case 'selectTile':
+      if (!isTileVisible(state, action.index)) return state;
+      return { ...state, selected: action.index };
+    case 'assignCamera': {
+      const tiles = state.tiles.slice();
+      tiles[state.selected] = action.cameraId;
+      // Move the selection on so that clicking cameras one after another fills the wall.
+      const visibleCount = state.maximised !== null ? 1 : state.layout;
+      const next = state.maximised !== null ? state.selected : (state.selected + 1) % visibleCount;
+      return { ...state, tiles, selected: next };
+    }
+    case 'clearTile': {
+      const tiles = state.tiles.slice();
+      tiles[action.index] = null;
+      return { ...state, tiles };
+    }
+    case 'toggleMaximise':
+      if (state.maximised === action.index) return { ...state, maximised: null };
+      if (!isTileVisible(state, action.index)) return state;
+      return { ...state, maximised: action.index, selected: action.index };
+  }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `argus-sfu --config FILE`: start the SFU from a JSON configuration file (see
+ * shared/src/config.ts for the fields). A bad file stops start-up with exit code 2 and a
+ * message naming each bad field. SIGINT/SIGTERM stop it cleanly.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@argus/shared';
+import { loadConfigFile } from './configFile.js';
+import { createLogger } from './log.js';
+import { startSfu } from './server.js';
+
+/** The wall's web build, as `npm run build` leaves it. */
+export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../desktop/dist/renderer');
+
+async function main(): Promise<void> {
+  const log = createLogger('sfu');
+  const { values } = parseArgs({
+    options: { config: { type: 'string', short: 'c' }, static: { type: 'string' } },
+  });
+  const configPath = values.config ?? process.env.ARGUS_CONFIG;
+  if (!configPath) {
+    console.error('usage: argus-sfu --config FILE   (or set ARGUS_CONFIG)');
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = await loadConfigFile(configPath);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const sfu = await startSfu(config, { staticDir: values.static ?? DEFAULT_STATIC_DIR, log });
+  console.log(`Argus wall: ${sfu.url}`);
+  const shutdown = () => {
+    log.info('stopping');
+    sfu.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

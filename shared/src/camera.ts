@@ -1,0 +1,36 @@
+/**
+ * Cameras as the wall sees them: every way in (RTSP today; GB/T 28181 and WebRTC/WHIP
+ * publishers later) ends in the same shape, so the wall never knows where a camera came from.
+ */
+
+/**
+ * Life of a source:
+ * - `connecting`: the SFU is opening the source (probe, ingest start) and no media has arrived yet;
+ * - `live`: media is arriving and a producer exists;
+ * - `lost`: the source failed or stopped sending; a retry is scheduled with backoff.
+ */
+export type CameraState = 'connecting' | 'live' | 'lost';
+
+/** How the SFU carries the source's video into the router. */
+export type VideoPath = 'passthrough' | 'transcode';
+
+/** What the SFU tells a wall about one camera (the `cameraState` event and `listCameras`). */
+export interface CameraSummary {
+  /** Stable camera id from the configuration (later: the store). */
+  id: string;
+  /** Display name shown on the wall. */
+  name: string;
+  state: CameraState;
+  /** Current video producer id while `live`, else null. Changes whenever the source is re-ingested. */
+  videoProducerId: string | null;
+  /** Current audio producer id while `live` and the source has audio, else null. */
+  audioProducerId: string | null;
+  /** Source codec as probed (e.g. "h264", "hevc"), null before the first probe. */
+  sourceCodec: string | null;
+  /** Whether video is forwarded as-is or re-encoded; null before the first probe. */
+  videoPath: VideoPath | null;
+  /** Human-readable reason of the last failure while `lost` or `connecting` after a failure. */
+  lastError: string | null;
+  /** Epoch ms of the last state change. */
+  since: number;
+}

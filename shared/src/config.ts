@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { describeIssues } from './validation.js';
+
+/**
+ * The SFU's configuration file (JSON). Validated at start-up: a bad file stops start-up
+ * with a {@link ConfigError} whose message names every bad field.
+ *
+ * Cameras live here until the store (issue 3) takes them over.
+ */
+
+const cameraId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+const rtspUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'rtsp:' || url.protocol === 'rtsps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be an rtsp:// or rtsps:// URL with a host');
+
+export const cameraConfigSchema = z.strictObject({
+  id: cameraId,
+  name: z.string().trim().min(1, 'must not be empty').max(128),
+  url: rtspUrl,
+  /** RTSP credentials; kept out of logs and out of anything sent to walls. */
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
+const port = z.number().int().min(1).max(65535);
+
+export const sfuConfigSchema = z
+  .strictObject({
+    http: z
+      .strictObject({
+        /** Address the HTTP + socket.io server binds to. */
+        host: z.string().min(1).default('0.0.0.0'),
+        /** TCP port of the wall, `/healthz` and signalling; 0 picks a free port. */
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .prefault({}),
+    mediasoup: z
+      .strictObject({
+        /** mediasoup workers; 0 means one per CPU core. */
+        numWorkers: z.number().int().min(0).max(64).default(0),
+        /** Local IP that WebRTC transports listen on. */
+        listenIp: z.string().min(1).default('127.0.0.1'),
+        /** Address announced in ICE candidates (set it when listenIp is 0.0.0.0 or behind NAT). */
+        announcedAddress: z.string().min(1).optional(),
+        rtcMinPort: port.default(40000),
+        rtcMaxPort: port.default(49999),
+        logLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+      })
+      .prefault({})
+      .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must be <= rtcMaxPort', path: ['rtcMinPort'] }),
+    ingest: z
+      .strictObject({
+        ffmpegPath: z.string().min(1).default('ffmpeg'),
+        ffprobePath: z.string().min(1).default('ffprobe'),
+        /** A live source that sends nothing for this long is declared lost, ms. */
+        stallTimeoutMs: z.number().int().min(500).max(60_000).default(3000),
+        /** RTSP connect/read timeout given to ffprobe and ffmpeg, ms. */
+        rtspTimeoutMs: z.number().int().min(500).max(60_000).default(5000),
+        backoff: z
+          .strictObject({
+            initialMs: z.number().int().min(10).default(1000),
+            maxMs: z.number().int().min(10).default(30_000),
+          })
+          .prefault({})
+          .refine((b) => b.initialMs <= b.maxMs, { message: 'initialMs must be <= maxMs', path: ['initialMs'] }),
+      })
+      .prefault({}),
+    cameras: z.array(cameraConfigSchema).max(4096),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.cameras.forEach((camera, index) => {
+      if (seen.has(camera.id)) {
+        ctx.addIssue({ code: 'custom', message: `duplicate camera id "${camera.id}"`, path: ['cameras', index, 'id'] });
+      }
+      seen.add(camera.id);
+    });
+  });
+
+export type CameraConfig = z.infer<typeof cameraConfigSchema>;
+export type SfuConfig = z.infer<typeof sfuConfigSchema>;
+/** What a config file may contain: every field with a default may be left out. */
+export type SfuConfigInput = z.input<typeof sfuConfigSchema>;
+
+/** A configuration that cannot be used; `message` names each bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validate an already-parsed configuration object and fill in defaults.
+ * @throws ConfigError naming every bad field, e.g. `cameras[0].url: must be an rtsp:// ...`.
+ */
+export function parseSfuConfig(raw: unknown): SfuConfig {
+  const result = sfuConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/**
+ * Parse and validate the text of a JSON configuration file.
+ * @param source names the file in error messages.
+ * @throws ConfigError on bad JSON or a bad field.
+ */
+export function parseSfuConfigText(text: string, source = 'configuration'): SfuConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseSfuConfig(raw);
+  } catch (error) {
+    throw new ConfigError(`${source}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { CameraSummary } from './camera.js';
+
+/**
+ * The wall ⇄ SFU signalling protocol over socket.io, declared once for both sides.
+ *
+ * Requests: the wall calls `socket.emit(method, request, ack)`; the SFU validates `request`
+ * against {@link signallingRequests}[method] at the edge and always answers through `ack`
+ * with a {@link SignallingAck}: `{ ok: true, data }` or `{ ok: false, error }`. A bad payload
+ * gets an error acknowledgement, never a crash.
+ *
+ * Events pushed by the SFU: see {@link ServerEvents}.
+ *
+ * mediasoup's own objects (RTP capabilities, DTLS parameters) are checked here for shape
+ * only; mediasoup validates their contents and its errors come back as `bad-request`.
+ */
+
+const id = z.string().min(1).max(128);
+
+const rtpCodecCapability = z.looseObject({
+  kind: z.enum(['audio', 'video']),
+  mimeType: z.string().min(1),
+  clockRate: z.number().int().positive(),
+});
+
+/** mediasoup-client `device.rtpCapabilities` (RFC 3264 offer/answer capabilities, mediasoup form). */
+export const rtpCapabilitiesSchema = z.looseObject({
+  codecs: z.array(rtpCodecCapability).max(256).optional(),
+  headerExtensions: z.array(z.looseObject({ uri: z.string() })).max(64).optional(),
+});
+
+/** DTLS parameters of the browser's end (RFC 8842 `a=setup` role, RFC 8122 fingerprints). */
+export const dtlsParametersSchema = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z.array(z.strictObject({ algorithm: z.string().min(1), value: z.string().min(1) })).min(1).max(8),
+});
+
+/** Request payloads, keyed by method name. */
+export const signallingRequests = {
+  /** The router's RTP capabilities, to load a mediasoup-client Device. */
+  getRouterRtpCapabilities: z.strictObject({}),
+  /** Every camera this wall may see, with its state. */
+  listCameras: z.strictObject({}),
+  /** Create a WebRTC receive transport on the router assigned to this connection. */
+  createRecvTransport: z.strictObject({}),
+  /** Finish the DTLS handshake set-up of a transport created by this connection. */
+  connectTransport: z.strictObject({ transportId: id, dtlsParameters: dtlsParametersSchema }),
+  /**
+   * Consume a camera's current video producer. The consumer starts paused: the wall
+   * resumes it once its video element is attached, and the SFU then asks for a keyframe.
+   */
+  consume: z.strictObject({ transportId: id, cameraId: id, rtpCapabilities: rtpCapabilitiesSchema }),
+  /** Pause (tile hidden) or resume (tile visible again; the SFU asks for a keyframe) a consumer. */
+  setConsumerPaused: z.strictObject({ consumerId: id, paused: z.boolean() }),
+  /** Close a consumer the wall no longer needs (tile switched or cleared). */
+  closeConsumer: z.strictObject({ consumerId: id }),
+} as const;
+
+export type SignallingMethod = keyof typeof signallingRequests;
+export type SignallingRequest<M extends SignallingMethod> = z.infer<(typeof signallingRequests)[M]>;
+
+/** ICE/DTLS parameters of a transport, as mediasoup-client's `Device.createRecvTransport` takes them. */
+export interface TransportOptions {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+/** Response payloads, keyed by method name. */
+export interface SignallingResponses {
+  getRouterRtpCapabilities: { rtpCapabilities: unknown };
+  listCameras: { cameras: CameraSummary[] };
+  createRecvTransport: TransportOptions;
+  connectTransport: Record<string, never>;
+  consume: { consumerId: string; producerId: string; cameraId: string; kind: 'audio' | 'video'; rtpParameters: unknown };
+  setConsumerPaused: Record<string, never>;
+  closeConsumer: Record<string, never>;
+}
+export type SignallingResponse<M extends SignallingMethod> = SignallingResponses[M];
+
+/**
+ * Why a request failed:
+ * - `bad-request`: the payload does not match the schema, or mediasoup rejected its contents;
+ * - `not-found`: unknown camera, transport or consumer (or not this connection's);
+ * - `unavailable`: the camera exists but is not live;
+ * - `internal`: anything else (logged on the SFU).
+ */
+export type SignallingErrorCode = 'bad-request' | 'not-found' | 'unavailable' | 'internal';
+
+export type SignallingAck<M extends SignallingMethod> =
+  | { ok: true; data: SignallingResponse<M> }
+  | { ok: false; error: { code: SignallingErrorCode; message: string } };
+
+/** Events the SFU pushes to walls. */
+export interface ServerEvents {
+  /** A camera changed state (connecting, live, lost) or its producers were replaced. */
+  cameraState: (camera: CameraSummary) => void;
+  /** A consumer of this wall was closed by the SFU (its producer went away). */
+  consumerClosed: (event: { consumerId: string; reason: 'producer-closed' | 'transport-closed' }) => void;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseSfuConfig, parseSfuConfigText } from '@argus/shared';
+
+const camera = { id: 'cam-1', name: '一号门', url: 'rtsp://10.0.0.5:554/Streaming/Channels/101' };
+
+function errorOf(raw: unknown): string {
+  try {
+    parseSfuConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('SFU configuration', () => {
+  it('fills defaults for a minimal file', () => {
+    const config = parseSfuConfig({ cameras: [camera] });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.mediasoup.numWorkers).toBe(0);
+    expect(config.ingest.backoff).toEqual({ initialMs: 1000, maxMs: 30_000 });
+    expect(config.ingest.stallTimeoutMs).toBe(3000);
+    expect(config.cameras[0]).toEqual(camera);
+  });
+
+  it('keeps optional credentials', () => {
+    const config = parseSfuConfig({ cameras: [{ ...camera, username: 'admin', password: 'p@ss:w/rd' }] });
+    expect(config.cameras[0]).toMatchObject({ username: 'admin', password: 'p@ss:w/rd' });
+  });
+
+  it('names the bad field: a non-RTSP URL', () => {
+    expect(errorOf({ cameras: [camera, { ...camera, id: 'cam-2', url: 'http://x/' }] })).toContain('cameras[1].url');
+  });
+
+  it('names the bad field: missing name, bad id, unknown key', () => {
+    expect(errorOf({ cameras: [{ id: 'cam-1', url: camera.url }] })).toContain('cameras[0].name');
+    expect(errorOf({ cameras: [{ ...camera, id: 'has space' }] })).toContain('cameras[0].id');
+    expect(errorOf({ cameras: [{ ...camera, colour: 'red' }] })).toMatch(/cameras\[0\].*colour/);
+  });
+
+  it('names the bad field: duplicate ids, bad port, inverted ranges', () => {
+    expect(errorOf({ cameras: [camera, camera] })).toContain('cameras[1].id: duplicate camera id "cam-1"');
+    expect(errorOf({ http: { port: 70000 }, cameras: [] })).toContain('http.port');
+    expect(errorOf({ mediasoup: { rtcMinPort: 50000, rtcMaxPort: 40000 }, cameras: [] })).toContain('mediasoup.rtcMinPort');
+    expect(errorOf({ ingest: { backoff: { initialMs: 5000, maxMs: 1000 } }, cameras: [] })).toContain('ingest.backoff.initialMs');
+  });
+
+  it('rejects a file without cameras and a file that is not JSON', () => {
+    expect(errorOf({})).toContain('cameras');
+    expect(() => parseSfuConfigText('{ "cameras": [', 'argus.json')).toThrow(/argus\.json: not valid JSON/);
+    expect(() => parseSfuConfigText('{"cameras": 3}', 'argus.json')).toThrow(/argus\.json: .*cameras/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { describeIssues, signallingRequests } from '@argus/shared';
+
+const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] };
+
+describe('signalling request schemas', () => {
+  it('accepts well-formed requests', () => {
+    expect(signallingRequests.listCameras.safeParse({}).success).toBe(true);
+    expect(signallingRequests.connectTransport.safeParse({ transportId: 't1', dtlsParameters }).success).toBe(true);
+    expect(
+      signallingRequests.consume.safeParse({
+        transportId: 't1',
+        cameraId: 'cam-1',
+        rtpCapabilities: { codecs: [{ kind: 'video', mimeType: 'video/H264', clockRate: 90000, parameters: {} }], headerExtensions: [] },
+      }).success,
+    ).toBe(true);
+    expect(signallingRequests.setConsumerPaused.safeParse({ consumerId: 'c1', paused: true }).success).toBe(true);
+  });
+
+  it('rejects payloads of the wrong type, with the field named', () => {
+    const wrongType = signallingRequests.setConsumerPaused.safeParse({ consumerId: 'c1', paused: 'yes' });
+    expect(wrongType.success).toBe(false);
+    if (!wrongType.success) expect(describeIssues(wrongType.error)).toMatch(/^paused: /);
+
+    for (const payload of [null, undefined, 42, 'consume', [], { transportId: '', cameraId: 'x', rtpCapabilities: {} }]) {
+      expect(signallingRequests.consume.safeParse(payload).success).toBe(false);
+    }
+  });
+
+  it('rejects unknown fields and oversized ids', () => {
+    expect(signallingRequests.closeConsumer.safeParse({ consumerId: 'c1', extra: 1 }).success).toBe(false);
+    expect(signallingRequests.closeConsumer.safeParse({ consumerId: 'x'.repeat(129) }).success).toBe(false);
+  });
+
+  it('rejects DTLS parameters without fingerprints and capabilities with a bad codec kind', () => {
+    expect(signallingRequests.connectTransport.safeParse({ transportId: 't', dtlsParameters: { fingerprints: [] } }).success).toBe(false);
+    expect(
+      signallingRequests.consume.safeParse({
+        transportId: 't',
+        cameraId: 'c',
+        rtpCapabilities: { codecs: [{ kind: 'data', mimeType: 'x', clockRate: 1 }] },
+      }).success,
+    ).toBe(false);
+  });
+});
