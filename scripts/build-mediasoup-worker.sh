@@ -7,31 +7,35 @@
 # from postinstall instead. The shims in scripts/mediasoup-shims/<minor>/ replace each
 # download-only subproject with Debian's library (see the shims' comments).
 #
+# Patches in scripts/mediasoup-patches/<minor>/ fix worker bugs that only show with
+# Debian's libraries (see each patch's comment).
+#
 # Cache: the binary is kept in $ARGUS_CACHE_DIR (default ~/.cache/argus) keyed by
-# mediasoup version + OS + architecture, so a second install, or CI in a fresh clone on
+# mediasoup version + OS + architecture + a digest of the shims and patches, so a second install, or CI in a fresh clone on
 # the same machine, copies it in ~1 s instead of compiling for ~7 min on 2 cores.
 # Result: node_modules/mediasoup/worker/out/Release/mediasoup-worker (mediasoup's default lookup).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 MS_DIR=$(node -p "require('path').resolve(require.resolve('mediasoup'), '../../..')")
 MS_VER=$(node -p "require(process.argv[1]).version" "$MS_DIR/package.json")
+MINOR=$(echo "$MS_VER" | cut -d. -f1,2)
+SHIMS="$HERE/mediasoup-shims/$MINOR"
+PATCHES="$HERE/mediasoup-patches/$MINOR"
+[ -d "$SHIMS" ] || { echo "build-mediasoup-worker: no Debian shims for mediasoup $MS_VER (scripts/mediasoup-shims/$MINOR)" >&2; exit 1; }
 OS_ID=$( (. /etc/os-release && echo "${ID}${VERSION_ID:-}") 2>/dev/null || uname -s)
-KEY="mediasoup-worker-$MS_VER-$OS_ID-$(uname -m)"
+RECIPE=$(find "$SHIMS" "$PATCHES" -type f 2>/dev/null | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)
+KEY="mediasoup-worker-$MS_VER-$OS_ID-$(uname -m)-$RECIPE"
 CACHE_DIR="${ARGUS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/argus}"
 CACHED="$CACHE_DIR/$KEY"
 OUT_BIN="$MS_DIR/worker/out/Release/mediasoup-worker"
 
 if [ -x "$CACHED" ]; then
   mkdir -p "$(dirname "$OUT_BIN")"
-  cp "$CACHED" "$OUT_BIN"
+  # Copy then rename: a worker may be running the old binary ("text file busy").
+  cp "$CACHED" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
   echo "mediasoup-worker $MS_VER: from cache $CACHED"
   exit 0
 fi
-
-case "$MS_VER" in
-  3.19.*) SHIMS="$HERE/mediasoup-shims/3.19" ;;
-  *) echo "build-mediasoup-worker: no Debian shims for mediasoup $MS_VER (have 3.19)" >&2; exit 1 ;;
-esac
 
 echo "mediasoup-worker $MS_VER: building against Debian libraries (several minutes on 2 cores)"
 # meson >= 1.1 is required; Debian bookworm has 1.0.1, so take it from pip into a private dir.
@@ -41,6 +45,15 @@ export PYTHONPATH="$TOOLS${PYTHONPATH:+:$PYTHONPATH}"
 
 rm -f "$MS_DIR"/worker/subprojects/*.wrap
 cp -r "$SHIMS"/. "$MS_DIR/worker/subprojects/"
+for patch_file in "$PATCHES"/*.patch; do
+  [ -f "$patch_file" ] || continue
+  if patch -p1 -R --dry-run -s -d "$MS_DIR" < "$patch_file" >/dev/null 2>&1; then
+    echo "  $(basename "$patch_file"): already applied"
+  else
+    patch -p1 --forward -s -d "$MS_DIR" < "$patch_file"
+    echo "  $(basename "$patch_file"): applied"
+  fi
+done
 BUILD=$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-build.XXXXXX")
 trap 'rm -rf "$BUILD"' EXIT
 "$TOOLS/bin/meson" setup --buildtype release -Db_ndebug=true ${MESON_ARGS:-} "$BUILD" "$MS_DIR/worker"
@@ -48,6 +61,6 @@ trap 'rm -rf "$BUILD"' EXIT
 "$TOOLS/bin/meson" compile -C "$BUILD" flatbuffers-generator
 "$TOOLS/bin/meson" compile -C "$BUILD" mediasoup-worker
 mkdir -p "$(dirname "$OUT_BIN")" "$CACHE_DIR"
-install -m 755 "$BUILD/mediasoup-worker" "$OUT_BIN"
+install -m 755 "$BUILD/mediasoup-worker" "$OUT_BIN.tmp" && mv -f "$OUT_BIN.tmp" "$OUT_BIN"
 install -m 755 "$BUILD/mediasoup-worker" "$CACHED.tmp" && mv "$CACHED.tmp" "$CACHED"
 echo "mediasoup-worker $MS_VER: built, cached at $CACHED"

@@ -7,7 +7,11 @@ plays a test pattern or loops a file into it) as RTSP/RTP, shared by all clients
     rtsp-server.py --port 8554 --mount cam1=5001:h264 --mount cam2=5002:h265:aac
 
 Codecs: h264, h265, mpeg4 (video); aac (optional audio). Prints "ready PORT" on stdout once
-it listens. Uses Debian's GStreamer through python3-gi (run with /usr/bin/python3).
+it listens.
+
+Like a real camera, each mount is always "on": the server plays every mount to an internal
+client, so the shared media stays prepared and DESCRIBE answers at once instead of waiting for
+the feed's next keyframe (8 s in some test files). Uses Debian's GStreamer through python3-gi (run with /usr/bin/python3).
 """
 import argparse
 import signal
@@ -46,6 +50,27 @@ def parse_mount(text: str):
     return name, int(parts[0]), parts[1], parts[2] if len(parts) > 2 else None
 
 
+def keep_warm(port: int, name: str) -> Gst.Pipeline:
+    """Play rtsp://127.0.0.1:PORT/NAME into fakesinks so the shared media stays prepared."""
+    pipeline = Gst.Pipeline.new(f"warm-{name}")
+    src = Gst.ElementFactory.make("rtspsrc")
+    src.set_property("location", f"rtsp://127.0.0.1:{port}/{name}")
+    src.set_property("protocols", "tcp")
+    src.set_property("latency", 0)
+    pipeline.add(src)
+
+    def on_pad(_src, pad):
+        sink = Gst.ElementFactory.make("fakesink")
+        sink.set_property("sync", False)
+        pipeline.add(sink)
+        sink.sync_state_with_parent()
+        pad.link(sink.get_static_pad("sink"))
+
+    src.connect("pad-added", on_pad)
+    pipeline.set_state(Gst.State.PLAYING)
+    return pipeline
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8554)
@@ -70,8 +95,12 @@ def main() -> None:
     loop = GLib.MainLoop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
-    print(f"ready {server.get_bound_port()}", flush=True)
+    port = server.get_bound_port()
+    keepers = [keep_warm(port, name) for name, *_ in args.mount]
+    print(f"ready {port}", flush=True)
     loop.run()
+    for keeper in keepers:
+        keeper.set_state(Gst.State.NULL)
 
 
 if __name__ == "__main__":

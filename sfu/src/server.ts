@@ -34,6 +34,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   const pool = await WorkerPool.create({
     numWorkers: config.mediasoup.numWorkers,
     logLevel: config.mediasoup.logLevel,
+    logTags: config.mediasoup.logTags,
     log,
     onWorkerDied:
       options.onWorkerDied ??

@@ -53,6 +53,10 @@ export const sfuConfigSchema = z
         rtcMinPort: port.default(40000),
         rtcMaxPort: port.default(49999),
         logLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+        /** mediasoup worker log tags for debugging, e.g. ["ice", "dtls"] with logLevel "debug". */
+        logTags: z
+          .array(z.enum(['info', 'ice', 'dtls', 'rtp', 'srtp', 'rtcp', 'rtx', 'bwe', 'score', 'simulcast', 'svc', 'sctp', 'message']))
+          .default([]),
       })
       .prefault({})
       .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must be <= rtcMaxPort', path: ['rtcMinPort'] }),

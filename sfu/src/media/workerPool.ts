@@ -8,6 +8,8 @@ export interface WorkerPoolOptions {
   /** Number of workers; 0 = one per CPU core. */
   numWorkers: number;
   logLevel: types.WorkerLogLevel;
+  /** Worker log tags (debugging); empty for none. */
+  logTags: types.WorkerLogTag[];
   log: Logger;
   /** Called when a worker dies (mediasoup cannot revive it; the process should restart). */
   onWorkerDied: (error: Error) => void;
@@ -39,7 +41,7 @@ export class WorkerPool {
     const workers: types.Worker[] = [];
     const routers: types.Router[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = await mediasoup.createWorker({ logLevel: options.logLevel });
+      const worker = await mediasoup.createWorker({ logLevel: options.logLevel, ...(options.logTags.length ? { logTags: options.logTags } : {}) });
       worker.on('died', (error) => {
         options.log.error('mediasoup worker died', { pid: worker.pid, error });
         options.onWorkerDied(error);

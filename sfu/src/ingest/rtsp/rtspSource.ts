@@ -8,6 +8,12 @@ import { h264ProducerRtpParameters, opusProducerRtpParameters } from '../../medi
 import { buildFfmpegIngestArgs, decideVideoPath, withCredentials, type RtpTarget } from './ingestPlan.js';
 import { probeRtsp, redactUrl } from './rtspProbe.js';
 
+/** The most telling of ffmpeg's last stderr lines: the last one that reads as an error, else the last one. */
+export function explainFailure(lines: readonly string[]): string | undefined {
+  const telling = /error|could not|invalid|refused|timed out|timeout|not found|unauthori[sz]ed|forbidden|unreachable|denied/i;
+  return [...lines].reverse().find((line) => telling.test(line)) ?? lines.at(-1);
+}
+
 /** How often the watchdog reads the PlainTransport's byte counters, ms. */
 const WATCHDOG_INTERVAL_MS = 500;
 /** Keep this many of ffmpeg's last stderr lines to explain a failure. */
@@ -145,7 +151,8 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       ip: '127.0.0.1',
       rtpPort: transport.tuple.localPort,
       rtcpPort: transport.rtcpTuple!.localPort,
-      ssrc: randomInt(1, 0xffffffff),
+      // ffmpeg's RTP muxer takes the SSRC as a signed 32-bit option.
+      ssrc: randomInt(1, 0x7fffffff),
     };
   }
 
@@ -164,7 +171,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     child.on('error', (error) => this.fail(attempt.generation, `ffmpeg could not start: ${error.message}`));
     child.on('exit', (code, signal) => {
       if (attempt.ffmpeg === child) attempt.ffmpeg = null;
-      const tail = attempt.stderrTail.at(-1);
+      const tail = explainFailure(attempt.stderrTail);
       this.fail(attempt.generation, `ffmpeg exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`);
     });
   }

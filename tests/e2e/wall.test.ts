@@ -1,0 +1,137 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CameraSummary } from '@argus/shared';
+import { launchChromium } from '../support/browser.js';
+import { startCameraRig, type CameraRig, type RigCamera } from '../support/cameraRig.js';
+import { RENDERER_DIST, sharedData, TEST_OUTPUT } from '../support/paths.js';
+import { waitForEvent } from '../support/waitFor.js';
+
+/**
+ * The wall in headless Debian Chromium with four real cameras, one per ingest path:
+ * H.264 Main with B-frames from a file (passthrough), test patterns in H.264 Baseline and
+ * High (passthrough, High declared as Main) and H.265 (transcoded).
+ */
+const CAMERAS: RigCamera[] = [
+  { id: 'cam-ped', name: '行人通道', file: sharedData('video/pedestrians_vtest_480x360.mp4') },
+  { id: 'cam-base', name: '东门 H.264 Baseline', pattern: { video: 'h264', h264Profile: 'baseline' } },
+  { id: 'cam-high', name: '西门 H.264 High', pattern: { video: 'h264', h264Profile: 'high' } },
+  { id: 'cam-hevc', name: '大厅 H.265', pattern: { video: 'h265' } },
+];
+
+/** Frames presented so far by tile `index` (the tile's requestVideoFrameCallback counter). */
+async function framesOf(page: Page, index: number): Promise<number> {
+  return Number(await page.getAttribute(`[data-testid="tile-${index}"] video`, 'data-frames'));
+}
+
+/** Wait until tile `index` shows a playing picture whose frame counter keeps advancing. */
+async function expectAdvancingFrames(page: Page, index: number, timeoutMs: number): Promise<void> {
+  await page.waitForSelector(`[data-testid="tile-${index}"][data-view="playing"]`, { timeout: timeoutMs });
+  const start = await framesOf(page, index);
+  await page.waitForFunction(
+    ([i, n]) => Number(document.querySelector(`[data-testid="tile-${i}"] video`)?.getAttribute('data-frames')) >= n,
+    [index, start + 10] as const,
+    { timeout: 10_000 },
+  );
+}
+
+/** Mean and spread of luma over the tile's current video frame (sampled on a 64×36 canvas). */
+async function lumaOf(page: Page, index: number): Promise<{ mean: number; max: number; width: number }> {
+  return page.evaluate((i) => {
+    const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${i}"] video`)!;
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 36;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(video, 0, 0, 64, 36);
+    const { data } = ctx.getImageData(0, 0, 64, 36);
+    let sum = 0;
+    let max = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      const y = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+      sum += y;
+      max = Math.max(max, y);
+    }
+    return { mean: sum / (data.length / 4), max, width: video.videoWidth };
+  }, index);
+}
+
+describe('the wall in Chromium', () => {
+  let rig: CameraRig;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    rig = await startCameraRig(CAMERAS, { staticDir: RENDERER_DIST });
+    const allLive = CAMERAS.map((c) =>
+      rig.sfu.cameras.get(c.id)!.summary.state === 'live'
+        ? Promise.resolve()
+        : waitForEvent<CameraSummary>(rig.sfu.cameras, 'change', (s) => s.id === c.id && s.state === 'live', 40_000, `${c.id} live`),
+    );
+    await Promise.all(allLive);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  it('plays 4 cameras in layout 4: frames decoded and advancing, picture not black, stats shown', async () => {
+    await page.goto(rig.sfu.url);
+    await page.click('[data-testid="layout-4"]');
+    for (const [index, camera] of CAMERAS.entries()) {
+      await page.click(`[data-testid="tile-${index}"]`);
+      await page.click(`[data-testid="camera-${camera.id}"]`);
+    }
+    // The pedestrians file has a keyframe every 8 s and ffmpeg passthrough cannot honour PLI.
+    for (const index of CAMERAS.keys()) await expectAdvancingFrames(page, index, 30_000);
+    for (const index of CAMERAS.keys()) {
+      const luma = await lumaOf(page, index);
+      expect(luma.width, `tile ${index} has a decoded size`).toBeGreaterThan(0);
+      expect(luma.mean, `tile ${index} mean luma`).toBeGreaterThan(25);
+      expect(luma.max, `tile ${index} peak luma`).toBeGreaterThan(100);
+    }
+    for (const index of CAMERAS.keys()) {
+      await page.waitForSelector(`[data-testid="tile-stats-${index}"]`, { timeout: 5000 });
+      expect(await page.textContent(`[data-testid="tile-stats-${index}"]`)).toMatch(/\d+×\d+.*帧\/秒.*kbit\/s/);
+    }
+    await mkdir(TEST_OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(TEST_OUTPUT, 'wall-layout-4.png') });
+  });
+
+  it('maximises a tile on double-click and restores the layout on the second', async () => {
+    await page.dblclick('[data-testid="tile-2"]');
+    expect(await page.isVisible('[data-testid="tile-0"]')).toBe(false);
+    await expectAdvancingFrames(page, 2, 10_000);
+    await page.dblclick('[data-testid="tile-2"]');
+    for (const index of CAMERAS.keys()) expect(await page.isVisible(`[data-testid="tile-${index}"]`)).toBe(true);
+    // Tile 0 was paused while hidden; resumed, it plays again.
+    await expectAdvancingFrames(page, 0, 30_000);
+  });
+
+  it('shows 信号丢失 when the cameras are lost and recovers without a reload', async () => {
+    const marker = await page.evaluate(() => ((window as unknown as { __mark: number }).__mark = Math.random()));
+    await rig.rtsp.stop();
+    for (const index of CAMERAS.keys()) {
+      await page.waitForSelector(`[data-testid="tile-${index}"][data-view="lost"]`, { timeout: 10_000 });
+    }
+    expect(await page.textContent('[data-testid="tile-1"]')).toContain('信号丢失');
+    await page.screenshot({ path: path.join(TEST_OUTPUT, 'wall-signal-lost.png') });
+    await rig.restartRtsp();
+    for (const index of CAMERAS.keys()) await expectAdvancingFrames(page, index, 60_000);
+    // Same page: no reload happened.
+    expect(await page.evaluate(() => (window as unknown as { __mark: number }).__mark)).toBe(marker);
+  });
+
+  it('switches the UI to English', async () => {
+    await page.selectOption('[data-testid="language"]', 'en');
+    expect(await page.textContent('[data-testid="layout-4"]')).toBe('4 tiles');
+    expect(await page.textContent('[data-testid="tile-0"] .tile__state')).toBe('Live');
+    await page.selectOption('[data-testid="language"]', 'zh-CN');
+    expect(await page.textContent('[data-testid="layout-4"]')).toBe('4 画面');
+  });
+});

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.js';
+
+const run = promisify(execFile);
+const SFU_MAIN = path.join(REPO_ROOT, 'sfu/dist/main.js');
+
+async function startWith(config: string): Promise<{ code: number; stderr: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-config-'));
+  const file = path.join(dir, 'argus.json');
+  await writeFile(file, config);
+  try {
+    await run(process.execPath, [SFU_MAIN, '--config', file], { timeout: 20_000 });
+    return { code: 0, stderr: '' };
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('argus-sfu start-up with a bad configuration file', () => {
+  it('stops with exit code 2 and names the bad field', async () => {
+    const result = await startWith(JSON.stringify({ cameras: [{ id: 'c1', name: '一号', url: 'http://not-rtsp/' }] }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cameras[0].url: must be an rtsp:// or rtsps:// URL');
+  });
+
+  it('stops with exit code 2 on a file that is not JSON', async () => {
+    const result = await startWith('{"cameras": [');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/argus\.json: not valid JSON/);
+  });
+});

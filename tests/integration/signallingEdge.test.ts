@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import { parseSfuConfig } from '@argus/shared';
+import { createLogger, startSfu, type SfuHandle } from '@argus/sfu';
+
+/**
+ * The signalling edge against a real SFU (real mediasoup workers, real socket.io): bad payloads
+ * get error acknowledgements, never a crash, and the connection keeps working afterwards.
+ * Its one camera points at a closed port, so it is never live.
+ */
+describe('signalling edge', () => {
+  let sfu: SfuHandle;
+  let socket: Socket;
+  const ask = (event: string, ...args: unknown[]) => socket.timeout(5000).emitWithAck(event, ...args);
+
+  beforeAll(async () => {
+    sfu = await startSfu(
+      parseSfuConfig({
+        http: { host: '127.0.0.1', port: 0 },
+        mediasoup: { numWorkers: 1 },
+        ingest: { rtspTimeoutMs: 1000 },
+        cameras: [{ id: 'gone', name: '不存在的摄像机', url: 'rtsp://127.0.0.1:9/none' }],
+      }),
+      { staticDir: null, log: createLogger('test-sfu') },
+    );
+    socket = io(sfu.url, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await sfu?.close();
+  });
+
+  it('answers malformed payloads with bad-request naming the field', async () => {
+    for (const payload of [undefined, null, 7, 'x', [], { transportId: 1 }, { transportId: 't', cameraId: 'gone' }]) {
+      const ack = await ask('consume', payload);
+      expect(ack).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    }
+    const ack = await ask('setConsumerPaused', { consumerId: 'c', paused: 'no' });
+    expect(ack.error.message).toMatch(/^paused: /);
+  });
+
+  it('answers unknown ids with not-found and a camera that is not live with unavailable', async () => {
+    const caps = { codecs: [], headerExtensions: [] };
+    expect(await ask('consume', { transportId: 'nope', cameraId: 'gone', rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const transport = await ask('createRecvTransport', {});
+    expect(transport.ok).toBe(true);
+    expect(await ask('consume', { transportId: transport.data.id, cameraId: 'nobody', rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await ask('consume', { transportId: transport.data.id, cameraId: 'gone', rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await ask('closeConsumer', { consumerId: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('rejects DTLS parameters mediasoup refuses, as bad-request', async () => {
+    const transport = await ask('createRecvTransport', {});
+    const ack = await ask('connectTransport', { transportId: transport.data.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'md0', value: 'zz' }] } });
+    expect(ack.ok).toBe(false);
+    expect(['bad-request', 'internal']).toContain(ack.error.code);
+  });
+
+  it('survives events without an acknowledgement and unknown events, and keeps serving', async () => {
+    socket.emit('consume', { garbage: true });
+    socket.emit('listCameras');
+    socket.emit('no-such-method', { a: 1 }, () => undefined);
+    const ack = await ask('listCameras', {});
+    expect(ack.ok).toBe(true);
+    expect(ack.data.cameras.map((c: { id: string }) => c.id)).toEqual(['gone']);
+    expect(['connecting', 'lost']).toContain(ack.data.cameras[0].state);
+    const health = await fetch(new URL('/healthz', sfu.url)).then((r) => r.json());
+    expect(health).toMatchObject({ status: 'ok', cameras: { total: 1, live: 0 } });
+  });
+});

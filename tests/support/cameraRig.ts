@@ -1,0 +1,62 @@
+import { parseSfuConfig, type SfuConfigInput } from '@argus/shared';
+import { createLogger, startSfu, type SfuHandle } from '@argus/sfu';
+import { startFileFeed, startTestPatternFeed, type Feed } from '../../sfu/dist/demo/feeds.js';
+import { freeTcpPort, freeUdpPort } from '../../sfu/dist/demo/freePort.js';
+import { startRtspTestServer, type RtspMount, type RtspTestServer } from '../../sfu/dist/demo/rtspTestServer.js';
+
+/** A camera of the rig: a looped file or a test pattern, behind one RTSP mount. */
+export type RigCamera =
+  | { id: string; name: string; file: string; withAudio?: boolean }
+  | { id: string; name: string; pattern: { video: 'h264' | 'h265' | 'mpeg4'; h264Profile?: 'baseline' | 'main' | 'high' } };
+
+/**
+ * Real parts for a test: ffmpeg feeds → GStreamer RTSP server on loopback → the SFU (real
+ * mediasoup workers) ingesting every mount. `restartRtsp()` brings the RTSP server back on the
+ * same port after `rtsp.stop()`.
+ */
+export interface CameraRig {
+  sfu: SfuHandle;
+  rtsp: RtspTestServer;
+  restartRtsp(): Promise<RtspTestServer>;
+  close(): Promise<void>;
+}
+
+export async function startCameraRig(cameras: RigCamera[], options: { staticDir: string | null; sfuConfig?: Omit<SfuConfigInput, 'cameras'> }): Promise<CameraRig> {
+  const feeds: Feed[] = [];
+  const mounts: RtspMount[] = [];
+  for (const camera of cameras) {
+    const udpPort = await freeUdpPort();
+    if ('file' in camera) {
+      mounts.push({ name: camera.id, udpPort, video: 'h264', ...(camera.withAudio ? { audio: 'aac' as const } : {}) });
+      feeds.push(startFileFeed({ udpPort, file: camera.file, copyVideo: true, withAudio: camera.withAudio ?? false }));
+    } else {
+      mounts.push({ name: camera.id, udpPort, video: camera.pattern.video });
+      feeds.push(startTestPatternFeed({ udpPort, label: camera.name, ...camera.pattern }));
+    }
+  }
+  const rtspPort = await freeTcpPort();
+  let rtsp = await startRtspTestServer(rtspPort, mounts);
+  const config = parseSfuConfig({
+    http: { host: '127.0.0.1', port: 0 },
+    mediasoup: { numWorkers: 2 },
+    ...options.sfuConfig,
+    cameras: cameras.map((c) => ({ id: c.id, name: c.name, url: rtsp.url(c.id) })),
+  });
+  const sfu = await startSfu(config, { staticDir: options.staticDir, log: createLogger('test-sfu'), onWorkerDied: (e) => console.error('worker died', e) });
+  const rig: CameraRig = {
+    sfu,
+    get rtsp() {
+      return rtsp;
+    },
+    async restartRtsp() {
+      rtsp = await startRtspTestServer(rtspPort, mounts);
+      return rtsp;
+    },
+    async close() {
+      await sfu.close();
+      for (const feed of feeds) feed.stop();
+      await rtsp.stop();
+    },
+  };
+  return rig;
+}

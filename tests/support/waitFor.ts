@@ -1,0 +1,32 @@
+import type { EventEmitter } from 'node:events';
+
+/**
+ * Resolve with the first `event` payload that satisfies `predicate`; reject after `timeoutMs`
+ * with `what` in the message. Event-driven: no polling, no sleeps.
+ */
+export function waitForEvent<T>(emitter: EventEmitter, event: string, predicate: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const listener = (value: T) => {
+      if (!predicate(value)) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(value);
+    };
+    emitter.on(event, listener);
+  });
+}
+
+/** Poll `check` every `intervalMs` until it returns a value other than undefined, or fail after `timeoutMs`. */
+export async function pollUntil<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
