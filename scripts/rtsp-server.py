@@ -7,7 +7,7 @@ plays a test pattern or loops a file into it) as RTSP/RTP, shared by all clients
     rtsp-server.py --port 8554 --mount cam1=5001:h264 --mount cam2=5002:h265:aac
 
 Codecs: h264, h265, mpeg4 (video); aac (optional audio). Prints "ready PORT" on stdout once
-it listens.
+every mount plays (or after --ready-timeout seconds, whichever comes first).
 
 Like a real camera, each mount is always "on": the server plays every mount to an internal
 client, so the shared media stays prepared and DESCRIBE answers at once instead of waiting for
@@ -24,9 +24,9 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 VIDEO = {
-    "h264": "h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1",
-    "h265": "h265parse config-interval=-1 ! rtph265pay name=pay0 pt=96 config-interval=-1",
-    "mpeg4": "mpeg4videoparse config-interval=-1 ! rtpmp4vpay name=pay0 pt=96 config-interval=-1",
+    "h264": "h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96",
+    "h265": "h265parse config-interval=-1 ! rtph265pay name=pay0 pt=96",
+    "mpeg4": "mpeg4videoparse config-interval=-1 ! rtpmp4vpay name=pay0 pt=96",
 }
 AUDIO = {"aac": "aacparse ! rtpmp4gpay name=pay1 pt=97"}
 
@@ -50,8 +50,9 @@ def parse_mount(text: str):
     return name, int(parts[0]), parts[1], parts[2] if len(parts) > 2 else None
 
 
-def keep_warm(port: int, name: str) -> Gst.Pipeline:
-    """Play rtsp://127.0.0.1:PORT/NAME into fakesinks so the shared media stays prepared."""
+def keep_warm(port: int, name: str, on_media) -> Gst.Pipeline:
+    """Play rtsp://127.0.0.1:PORT/NAME into fakesinks so the shared media stays prepared.
+    Calls on_media(name) once, when the first buffer arrives."""
     pipeline = Gst.Pipeline.new(f"warm-{name}")
     src = Gst.ElementFactory.make("rtspsrc")
     src.set_property("location", f"rtsp://127.0.0.1:{port}/{name}")
@@ -62,6 +63,8 @@ def keep_warm(port: int, name: str) -> Gst.Pipeline:
     def on_pad(_src, pad):
         sink = Gst.ElementFactory.make("fakesink")
         sink.set_property("sync", False)
+        sink.set_property("signal-handoffs", True)
+        sink.connect("handoff", lambda *_: GLib.idle_add(on_media, name))
         pipeline.add(sink)
         sink.sync_state_with_parent()
         pad.link(sink.get_static_pad("sink"))
@@ -76,6 +79,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8554)
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--mount", type=parse_mount, action="append", required=True)
+    parser.add_argument("--ready-timeout", type=float, default=20.0)
     args = parser.parse_args()
 
     Gst.init(None)
@@ -96,8 +100,23 @@ def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
     port = server.get_bound_port()
-    keepers = [keep_warm(port, name) for name, *_ in args.mount]
-    print(f"ready {port}", flush=True)
+    waiting = {name for name, *_ in args.mount}
+    announced = []
+
+    def announce():
+        if not announced:
+            announced.append(True)
+            print(f"ready {port}", flush=True)
+        return False
+
+    def on_media(name):
+        waiting.discard(name)
+        if not waiting:
+            announce()
+        return False
+
+    keepers = [keep_warm(port, name, on_media) for name, *_ in args.mount]
+    GLib.timeout_add(int(args.ready_timeout * 1000), announce)
     loop.run()
     for keeper in keepers:
         keeper.set_state(Gst.State.NULL)

@@ -10,8 +10,9 @@ import { waitForEvent } from '../support/waitFor.js';
 
 /**
  * The wall in headless Debian Chromium with four real cameras, one per ingest path:
- * H.264 Main with B-frames from a file (passthrough), test patterns in H.264 Baseline and
- * High (passthrough, High declared as Main) and H.265 (transcoded).
+ * H.264 Main with B-frames from a file (transcoded), test patterns in H.264 Baseline and
+ * High (passed through; High declared as Main, which Chromium does not advertise but decodes)
+ * and H.265 (transcoded).
  */
 const CAMERAS: RigCamera[] = [
   { id: 'cam-ped', name: '行人通道', file: sharedData('video/pedestrians_vtest_480x360.mp4') },

@@ -14,7 +14,8 @@ function rtpPayloadOffset(packet: Buffer): number {
 
 /**
  * Real RTSP server on loopback playing the pedestrians video (H.264 Main with B-frames, AAC)
- * → ffmpeg ingest → mediasoup PlainTransport producer → a PlainTransport consumer in the test.
+ * and a B-frame-free H.264 test pattern → ffmpeg ingest → mediasoup PlainTransport producers →
+ * a PlainTransport consumer in the test.
  */
 describe('RTSP ingest into mediasoup', () => {
   let rig: CameraRig;
@@ -22,20 +23,29 @@ describe('RTSP ingest into mediasoup', () => {
     waitForEvent<CameraSummary>(rig.sfu.cameras, 'change', (c) => c.id === id && c.state === state, timeoutMs, `${id} ${state}`);
 
   beforeAll(async () => {
-    rig = await startCameraRig([{ id: 'ped', name: '行人通道', file: sharedData('video/pedestrians_vtest_480x360.mp4'), withAudio: true }], {
+    rig = await startCameraRig([
+      { id: 'ped', name: '行人通道', file: sharedData('video/pedestrians_vtest_480x360.mp4'), withAudio: true },
+      { id: 'gate', name: '东门', pattern: { video: 'h264', h264Profile: 'high' } },
+    ], {
       staticDir: null,
       sfuConfig: { mediasoup: { numWorkers: 1 } },
     });
-    await cameraChanges('ped', 'live', 30_000);
+    await Promise.all([cameraChanges('ped', 'live', 30_000), cameraChanges('gate', 'live', 30_000)]);
   });
 
   afterAll(async () => {
     await rig?.close();
   });
 
-  it('passes H.264 through and transcodes the AAC audio to an Opus producer', () => {
+  it('passes B-frame-free H.264 through untouched, without audio', () => {
+    const summary = rig.sfu.cameras.get('gate')!.summary;
+    expect(summary).toMatchObject({ state: 'live', sourceCodec: 'h264', videoPath: 'passthrough', audioProducerId: null });
+    expect(summary.videoProducerId).toBeTruthy();
+  });
+
+  it('transcodes H.264 with B-frames (WebRTC receivers cannot reorder) and the AAC audio to an Opus producer', () => {
     const summary = rig.sfu.cameras.get('ped')!.summary;
-    expect(summary).toMatchObject({ state: 'live', sourceCodec: 'h264', videoPath: 'passthrough', lastError: null });
+    expect(summary).toMatchObject({ state: 'live', sourceCodec: 'h264', videoPath: 'transcode', lastError: null });
     expect(summary.videoProducerId).toBeTruthy();
     expect(summary.audioProducerId).toBeTruthy();
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegIngestArgs, decideVideoPath, parseFfprobeOutput, redactUrl, withCredentials } from '@argus/sfu';
+import { buildFfmpegIngestArgs, decideVideoPath, explainFailure, parseFfprobeOutput, redactUrl, withCredentials } from '@argus/sfu';
 
-const h264 = (profile: string | null, pixFmt: string | null = 'yuv420p') => ({
-  video: { codec: 'h264', profile, pixFmt, width: 1920, height: 1080 },
+const h264 = (profile: string | null, pixFmt: string | null = 'yuv420p', hasBFrames = false) => ({
+  video: { codec: 'h264', profile, pixFmt, width: 1920, height: 1080, hasBFrames },
   audio: null,
 });
 
@@ -17,10 +17,11 @@ describe('decideVideoPath', () => {
 
   it('transcodes other codecs and H.264 the browser cannot decode', () => {
     for (const codec of ['hevc', 'mjpeg', 'mpeg4']) {
-      expect(decideVideoPath({ video: { codec, profile: null, pixFmt: 'yuv420p', width: 1, height: 1 }, audio: null })).toMatchObject({ path: 'transcode', reason: `codec ${codec}` });
+      expect(decideVideoPath({ video: { codec, profile: null, pixFmt: 'yuv420p', width: 1, height: 1, hasBFrames: false }, audio: null })).toMatchObject({ path: 'transcode', reason: `codec ${codec}` });
     }
     expect(decideVideoPath(h264('High 10', 'yuv420p10le'))).toMatchObject({ path: 'transcode', reason: 'H.264 profile High 10' });
     expect(decideVideoPath(h264('High', 'yuv422p'))).toMatchObject({ path: 'transcode', reason: 'pixel format yuv422p' });
+    expect(decideVideoPath(h264('Main', 'yuv420p', true))).toMatchObject({ path: 'transcode', reason: 'B-frames' });
   });
 });
 
@@ -72,12 +73,12 @@ describe('parseFfprobeOutput', () => {
       JSON.stringify({
         streams: [
           { codec_type: 'audio', codec_name: 'aac', sample_rate: '44100', channels: 2 },
-          { codec_type: 'video', codec_name: 'h264', profile: 'High', pix_fmt: 'yuv420p', width: 768, height: 320 },
+          { codec_type: 'video', codec_name: 'h264', profile: 'High', pix_fmt: 'yuv420p', width: 768, height: 320, has_b_frames: 2 },
         ],
       }),
     );
     expect(probe).toEqual({
-      video: { codec: 'h264', profile: 'High', pixFmt: 'yuv420p', width: 768, height: 320 },
+      video: { codec: 'h264', profile: 'High', pixFmt: 'yuv420p', width: 768, height: 320, hasBFrames: true },
       audio: { codec: 'aac', sampleRate: 44100, channels: 2 },
     });
   });
@@ -85,5 +86,20 @@ describe('parseFfprobeOutput', () => {
   it('fails clearly without JSON or without video', () => {
     expect(() => parseFfprobeOutput('garbage')).toThrow(/no JSON/);
     expect(() => parseFfprobeOutput(JSON.stringify({ streams: [{ codec_type: 'audio', codec_name: 'aac' }] }))).toThrow(/no video/);
+  });
+});
+
+describe('explainFailure', () => {
+  it('picks the last line that reads as an error, else the last line', () => {
+    expect(
+      explainFailure([
+        '[RTP muxer @ 0x1] Value 4147309786 for parameter ssrc out of range',
+        'Could not write header for output file #1 (incorrect codec parameters ?): Numerical result out of range',
+        'Error initializing output stream 1:0 --',
+      ]),
+    ).toBe('Error initializing output stream 1:0 --');
+    expect(explainFailure(['rtsp://***@cam/1: Connection refused', '[h264 @ 0x2] co located POCs unavailable'])).toBe('rtsp://***@cam/1: Connection refused');
+    expect(explainFailure(['frame=  10 fps=9'])).toBe('frame=  10 fps=9');
+    expect(explainFailure([])).toBeUndefined();
   });
 });

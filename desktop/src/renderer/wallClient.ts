@@ -48,7 +48,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
  */
 export class WallClient {
   private readonly socket: Socket<ServerEvents>;
-  private device: Device | null = null;
+  private device: Promise<Device> | null = null;
   private transport: Promise<msTypes.Transport> | null = null;
   private session = 0;
   private readonly listeners: { [K in keyof WallClientEvents]: Set<WallClientEvents[K]> } = {
@@ -100,13 +100,20 @@ export class WallClient {
     return (await this.request('listCameras', {})).cameras;
   }
 
-  private async loadDevice(): Promise<Device> {
-    if (this.device?.loaded) return this.device;
-    const { rtpCapabilities } = await this.request('getRouterRtpCapabilities', {});
-    const device = new Device();
-    await device.load({ routerRtpCapabilities: rtpCapabilities as msTypes.RtpCapabilities });
-    this.device = device;
-    return device;
+  /** The Device loaded with this session's router capabilities; one load shared by concurrent callers. */
+  private loadDevice(): Promise<Device> {
+    if (!this.device) {
+      this.device = (async () => {
+        const { rtpCapabilities } = await this.request('getRouterRtpCapabilities', {});
+        const device = new Device();
+        await device.load({ routerRtpCapabilities: rtpCapabilities as msTypes.RtpCapabilities });
+        return device;
+      })();
+      this.device.catch(() => {
+        this.device = null;
+      });
+    }
+    return this.device;
   }
 
   private recvTransport(): Promise<msTypes.Transport> {

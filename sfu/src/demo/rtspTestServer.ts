@@ -29,7 +29,7 @@ export interface RtspTestServer {
  * Resolves once it prints "ready".
  * @throws Error when it exits first or is not ready within `timeoutMs` (the message carries its stderr).
  */
-export function startRtspTestServer(port: number, mounts: RtspMount[], timeoutMs = 10_000): Promise<RtspTestServer> {
+export function startRtspTestServer(port: number, mounts: RtspMount[], timeoutMs = 30_000): Promise<RtspTestServer> {
   const args = [RTSP_SERVER_SCRIPT, '--port', String(port)];
   for (const m of mounts) args.push('--mount', `${m.name}=${m.udpPort}:${m.video}${m.audio ? `:${m.audio}` : ''}`);
   const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,8 +4,13 @@ import type { CameraSummary } from '@argus/shared';
 import { readInboundVideo, tileStatsBetween, type InboundVideoSample, type TileStats } from '../consumerStats.js';
 import type { TileConsumer, WallClient } from '../wallClient.js';
 
-/** A tile that decodes no new frame for this long shows "signal lost" instead of a frozen picture, ms. */
+/** A playing tile that presents no new frame for this long shows "signal lost" instead of a frozen picture, ms. */
 export const FROZEN_AFTER_MS = 3000;
+/**
+ * How long a new or resumed consumer may wait for its first frame, ms. The SFU asks for a
+ * keyframe at once, but a passed-through camera only sends one at its next GOP boundary.
+ */
+export const FIRST_FRAME_TIMEOUT_MS = 12_000;
 const STATS_INTERVAL_MS = 1000;
 
 interface TileProps {
@@ -41,10 +46,9 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   const videoRef = useRef<VideoFrameCallbackVideo>(null);
   const [tileConsumer, setTileConsumer] = useState<TileConsumer | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [frozen, setFrozen] = useState(false);
-  const [hasFrame, setHasFrame] = useState(false);
+  /** waiting: no frame since the consumer started or resumed; playing: frames arrive; frozen: they stopped. */
+  const [phase, setPhase] = useState<'waiting' | 'playing' | 'frozen'>('waiting');
   const [stats, setStats] = useState<TileStats | null>(null);
-  const lastFrameAt = useRef(0);
 
   const cameraId = camera?.id ?? null;
   const producerId = camera?.state === 'live' ? camera.videoProducerId : null;
@@ -52,8 +56,7 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   // Consume the camera's current producer; a new producer (re-ingest) means a new consumer.
   useEffect(() => {
     setTileConsumer(null);
-    setHasFrame(false);
-    setFrozen(false);
+    setPhase('waiting');
     setStats(null);
     setError(null);
     if (!cameraId || !producerId) return;
@@ -93,28 +96,34 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   // Paused while not visible; resuming asks the camera for a keyframe.
   useEffect(() => {
     if (!tileConsumer) return;
-    if (visible) lastFrameAt.current = performance.now();
     tileConsumer.setPaused(!visible).catch(() => undefined /* consumer closed meanwhile */);
   }, [tileConsumer, visible]);
 
-  // Count presented frames; detect a frozen stream.
+  // While visible: count presented frames and tell waiting, playing and frozen apart.
   useEffect(() => {
     const video = videoRef.current;
-    if (!tileConsumer || !video) return;
+    if (!tileConsumer || !video || !visible) return;
     let frames = 0;
     let handle = 0;
-    lastFrameAt.current = performance.now();
+    let current: 'waiting' | 'playing' | 'frozen' = 'waiting';
+    const since = performance.now();
+    let lastFrameAt = 0;
+    const enter = (next: typeof current) => {
+      if (next !== current) setPhase((current = next));
+    };
+    setPhase('waiting');
     const onFrame = () => {
       frames++;
       video.dataset.frames = String(frames);
-      lastFrameAt.current = performance.now();
-      setHasFrame(true);
-      setFrozen(false);
+      lastFrameAt = performance.now();
+      enter('playing');
       handle = video.requestVideoFrameCallback?.(onFrame) ?? 0;
     };
     handle = video.requestVideoFrameCallback?.(onFrame) ?? 0;
     const watchdog = window.setInterval(() => {
-      if (visible && performance.now() - lastFrameAt.current > FROZEN_AFTER_MS) setFrozen(true);
+      const now = performance.now();
+      if (current === 'playing' && now - lastFrameAt > FROZEN_AFTER_MS) enter('frozen');
+      if (current === 'waiting' && now - since > FIRST_FRAME_TIMEOUT_MS) enter('frozen');
     }, 500);
     return () => {
       video.cancelVideoFrameCallback?.(handle);
@@ -142,9 +151,9 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
 
   const view: 'empty' | 'connecting' | 'playing' | 'lost' = !camera
     ? 'empty'
-    : camera.state === 'lost' || frozen
+    : camera.state === 'lost' || phase === 'frozen'
       ? 'lost'
-      : tileConsumer && hasFrame
+      : tileConsumer && phase === 'playing'
         ? 'playing'
         : 'connecting';
 

@@ -11,11 +11,13 @@ export type VideoDecision =
 
 /**
  * Decide how a probed source's video reaches the router.
- * H.264 in a profile and pixel format the browser decodes passes through untouched;
- * anything else (H.265, MJPEG, MPEG-4, High 10, ...) is transcoded to H.264 Constrained Baseline.
+ * H.264 in a profile and pixel format the browser decodes, without B-frames, passes through
+ * untouched; anything else (H.265, MJPEG, MPEG-4, High 10, B-frames, ...) is transcoded to
+ * H.264 Constrained Baseline. B-frames: WebRTC receivers (libwebrtc) assume decode order equals
+ * display order, and Chromium stalls on reordered H.264 (seen with a Main-profile file).
  */
 export function decideVideoPath(probe: RtspProbeResult): VideoDecision {
-  const { codec, profile, pixFmt } = probe.video;
+  const { codec, profile, pixFmt, hasBFrames } = probe.video;
   if (codec !== 'h264') return { path: 'transcode', profileLevelId: H264_CONSTRAINED_BASELINE, reason: `codec ${codec}` };
   if (profile && !PASSTHROUGH_PROFILES.has(profile.toLowerCase())) {
     return { path: 'transcode', profileLevelId: H264_CONSTRAINED_BASELINE, reason: `H.264 profile ${profile}` };
@@ -23,6 +25,7 @@ export function decideVideoPath(probe: RtspProbeResult): VideoDecision {
   if (pixFmt && !PASSTHROUGH_PIX_FMTS.has(pixFmt)) {
     return { path: 'transcode', profileLevelId: H264_CONSTRAINED_BASELINE, reason: `pixel format ${pixFmt}` };
   }
+  if (hasBFrames) return { path: 'transcode', profileLevelId: H264_CONSTRAINED_BASELINE, reason: 'B-frames' };
   return { path: 'passthrough', profileLevelId: declaredH264Profile(profile) };
 }
 

@@ -11,6 +11,8 @@ export interface RtspProbeResult {
     pixFmt: string | null;
     width: number | null;
     height: number | null;
+    /** Frames are reordered (B-frames): ffprobe's `has_b_frames` > 0. */
+    hasBFrames: boolean;
   };
   /** null when the source has no audio. */
   audio: { codec: string; sampleRate: number | null; channels: number | null } | null;
@@ -23,6 +25,7 @@ interface FfprobeStream {
   pix_fmt?: string;
   width?: number;
   height?: number;
+  has_b_frames?: number;
   sample_rate?: string;
   channels?: number;
 }
@@ -49,6 +52,7 @@ export function parseFfprobeOutput(json: string): RtspProbeResult {
       pixFmt: video.pix_fmt ?? null,
       width: video.width ?? null,
       height: video.height ?? null,
+      hasBFrames: (video.has_b_frames ?? 0) > 0,
     },
     audio: audio?.codec_name
       ? { codec: audio.codec_name, sampleRate: audio.sample_rate ? Number(audio.sample_rate) : null, channels: audio.channels ?? null }
@@ -66,7 +70,7 @@ export function probeRtsp(ffprobePath: string, url: string, timeoutMs: number): 
     '-v', 'error',
     '-rtsp_transport', 'tcp',
     '-timeout', String(timeoutMs * 1000),
-    '-show_entries', 'stream=codec_type,codec_name,profile,pix_fmt,width,height,sample_rate,channels',
+    '-show_entries', 'stream=codec_type,codec_name,profile,pix_fmt,width,height,has_b_frames,sample_rate,channels',
     '-of', 'json',
     url,
   ];

@@ -131,7 +131,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       if (this.isStale(generation)) return this.closeAttempt(attempt);
 
       const args = buildFfmpegIngestArgs({ url, timeoutMs: this.ingest.rtspTimeoutMs, video, videoTarget, audioTarget });
-      this.log.info('ingest starting', { camera: this.camera.id, codec: probe.video.codec, profile: probe.video.profile ?? '?', path: video.path, audio: probe.audio?.codec ?? 'none' });
+      this.log.info('ingest starting', { camera: this.camera.id, codec: probe.video.codec, profile: probe.video.profile ?? '?', path: video.path, ...(video.path === 'transcode' ? { why: video.reason } : {}), audio: probe.audio?.codec ?? 'none' });
       this.spawnFfmpeg(attempt, args);
       this.startWatchdog(attempt);
     } catch (error) {
