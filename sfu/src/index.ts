@@ -5,3 +5,8 @@ export { decideVideoPath, buildFfmpegIngestArgs, withCredentials } from './inges
 export { parseFfprobeOutput, redactUrl } from './ingest/rtsp/rtspProbe.js';
 export { explainFailure } from './ingest/rtsp/rtspSource.js';
 export { routerMediaCodecs, declaredH264Profile } from './media/mediaCodecs.js';
+// Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).
+export { freeTcpPort, freeUdpPort } from './demo/freePort.js';
+export { startRtspTestServer, RTSP_SERVER_SCRIPT, type RtspMount, type RtspTestServer, type MountVideoCodec } from './demo/rtspTestServer.js';
+export { startFileFeed, startTestPatternFeed, type Feed, type TestPatternOptions } from './demo/feeds.js';
+export { CHROMIUM_PATH, HEADLESS_CHROMIUM_FLAGS } from './demo/chromiumFlags.js';

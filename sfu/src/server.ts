@@ -31,6 +31,9 @@ export interface StartSfuOptions {
  */
 export async function startSfu(config: SfuConfig, options: StartSfuOptions): Promise<SfuHandle> {
   const log = options.log ?? createLogger('sfu');
+  // Ingest ffmpeg processes are children of this process: never leave them running after it.
+  let cameras: CameraRegistry | null = null;
+  const killIngest = () => cameras?.killAllNow();
   const pool = await WorkerPool.create({
     numWorkers: config.mediasoup.numWorkers,
     logLevel: config.mediasoup.logLevel,
@@ -40,10 +43,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       options.onWorkerDied ??
       (() => {
         process.exitCode = 1;
-        process.exit();
+        process.exit(); // the 'exit' handler above kills the ingest processes
       }),
   });
-  const cameras = new CameraRegistry(pool, config.ingest, log);
+  cameras = new CameraRegistry(pool, config.ingest, log);
+  process.once('exit', killIngest);
   const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, log: log.child('http') });
   const io = attachSignalling(httpServer, { pool, cameras, webrtc: config.mediasoup, log: log.child('signalling') });
 
@@ -56,10 +60,12 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       });
     });
   } catch (error) {
+    process.off('exit', killIngest);
     await pool.close();
     throw error;
   }
   cameras.addAll(config.cameras);
+  const registry = cameras;
 
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
@@ -67,9 +73,10 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     url: `http://${host}:${port}/`,
     port,
     pool,
-    cameras,
+    cameras: registry,
     async close() {
-      await cameras.close();
+      process.off('exit', killIngest);
+      await registry.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await pool.close();
       httpServer.closeAllConnections();

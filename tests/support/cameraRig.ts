@@ -1,8 +1,17 @@
 import { parseSfuConfig, type SfuConfigInput } from '@argus/shared';
-import { createLogger, startSfu, type SfuHandle } from '@argus/sfu';
-import { startFileFeed, startTestPatternFeed, type Feed } from '../../sfu/dist/demo/feeds.js';
-import { freeTcpPort, freeUdpPort } from '../../sfu/dist/demo/freePort.js';
-import { startRtspTestServer, type RtspMount, type RtspTestServer } from '../../sfu/dist/demo/rtspTestServer.js';
+import {
+  createLogger,
+  freeTcpPort,
+  freeUdpPort,
+  startFileFeed,
+  startRtspTestServer,
+  startSfu,
+  startTestPatternFeed,
+  type Feed,
+  type RtspMount,
+  type RtspTestServer,
+  type SfuHandle,
+} from '@argus/sfu';
 
 /** A camera of the rig: a looped file or a test pattern, behind one RTSP mount. */
 export type RigCamera =

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const rtspPort = values['rtsp-port'] ? Number(values['rtsp-port']) : await freeTcpPort();
   const sources = await startDemoSources({ rtspPort, ...(positionals[0] ? { folder: positionals[0] } : {}) });
   log.info('RTSP server ready', { port: rtspPort, cameras: sources.cameras.length });
+  // Whatever ends this process (Ctrl-C, a dead mediasoup worker), leave no feeds or RTSP server behind.
+  process.once('exit', () => sources.killNow());
 
   const config = parseSfuConfig({ http: { host: '127.0.0.1', port: httpPort }, cameras: sources.cameras });
   let sfu;

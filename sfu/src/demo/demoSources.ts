@@ -25,6 +25,8 @@ export interface DemoSources {
   feeds: Feed[];
   cameras: CameraConfig[];
   stop(): Promise<void>;
+  /** Kill the feeds and the RTSP server at once (synchronous), e.g. on process exit. */
+  killNow(): void;
 }
 
 interface FileInfo {
@@ -94,6 +96,10 @@ export async function startDemoSources(options: { rtspPort: number; folder?: str
     async stop() {
       for (const feed of feeds) feed.stop();
       await rtsp.stop();
+    },
+    killNow() {
+      for (const feed of feeds) feed.stop();
+      if (rtsp.process.exitCode === null) rtsp.process.kill('SIGKILL');
     },
   };
 }

@@ -43,6 +43,11 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
     return [...this.sources.values()].map((source) => source.summary);
   }
 
+  /** Kill every ingest ffmpeg now (synchronous), so none outlives the SFU process. */
+  killAllNow(): void {
+    for (const source of this.sources.values()) source.killNow();
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map((source) => source.stop()));
     this.sources.clear();

@@ -86,6 +86,12 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     void this.connect();
   }
 
+  /** Kill ffmpeg at once (synchronous): for process exit, where nothing asynchronous runs. */
+  killNow(): void {
+    const ffmpeg = this.attempt?.ffmpeg;
+    if (ffmpeg && ffmpeg.exitCode === null) ffmpeg.kill('SIGKILL');
+  }
+
   /** Stop for good: kill ffmpeg, close producers, cancel retries. */
   async stop(): Promise<void> {
     this.stopped = true;
