@@ -37,7 +37,7 @@ export const sfuConfigSchema = z
     http: z
       .strictObject({
         /** Address the HTTP + socket.io server binds to. */
-        host: z.string().min(1).default('0.0.0.0'),
+        host: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IPv4 or IPv6 address' }).default('0.0.0.0'),
         /** TCP port of the wall, `/healthz` and signalling; 0 picks a free port. */
         port: z.number().int().min(0).max(65535).default(8080),
       })
@@ -46,8 +46,8 @@ export const sfuConfigSchema = z
       .strictObject({
         /** mediasoup workers; 0 means one per CPU core. */
         numWorkers: z.number().int().min(0).max(64).default(0),
-        /** Local IP that WebRTC transports listen on. */
-        listenIp: z.string().min(1).default('127.0.0.1'),
+        /** Local IP address (v4 or v6) that WebRTC transports listen on. */
+        listenIp: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).default('127.0.0.1'),
         /** Address announced in ICE candidates (set it when listenIp is 0.0.0.0 or behind NAT). */
         announcedAddress: z.string().min(1).optional(),
         rtcMinPort: port.default(40000),

@@ -41,6 +41,9 @@ describe('SFU configuration', () => {
   it('names the bad field: duplicate ids, bad port, inverted ranges', () => {
     expect(errorOf({ cameras: [camera, camera] })).toContain('cameras[1].id: duplicate camera id "cam-1"');
     expect(errorOf({ http: { port: 70000 }, cameras: [] })).toContain('http.port');
+    expect(errorOf({ mediasoup: { listenIp: 'banana' }, cameras: [] })).toContain('mediasoup.listenIp: must be an IPv4 or IPv6 address');
+    expect(errorOf({ http: { host: 'wall.example' }, cameras: [] })).toContain('http.host');
+    expect(parseSfuConfig({ mediasoup: { listenIp: '::' }, cameras: [] }).mediasoup.listenIp).toBe('::');
     expect(errorOf({ mediasoup: { rtcMinPort: 50000, rtcMaxPort: 40000 }, cameras: [] })).toContain('mediasoup.rtcMinPort');
     expect(errorOf({ ingest: { backoff: { initialMs: 5000, maxMs: 1000 } }, cameras: [] })).toContain('ingest.backoff.initialMs');
   });
