@@ -3,6 +3,7 @@ export { loadConfigFile } from './configFile.js';
 export { createLogger, type Logger } from './log.js';
 export { decideVideoPath, buildFfmpegIngestArgs, withCredentials } from './ingest/rtsp/ingestPlan.js';
 export { parseFfprobeOutput, redactUrl } from './ingest/rtsp/rtspProbe.js';
+export { isOriginAllowed } from './signalling/originPolicy.js';
 export { explainFailure } from './ingest/rtsp/rtspSource.js';
 export { routerMediaCodecs, declaredH264Profile } from './media/mediaCodecs.js';
 // Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).

@@ -49,7 +49,13 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   cameras = new CameraRegistry(pool, config.ingest, log);
   process.once('exit', killIngest);
   const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, log: log.child('http') });
-  const io = attachSignalling(httpServer, { pool, cameras, webrtc: config.mediasoup, log: log.child('signalling') });
+  const io = attachSignalling(httpServer, {
+    pool,
+    cameras,
+    webrtc: config.mediasoup,
+    allowedOrigins: config.http.allowedOrigins,
+    log: log.child('signalling'),
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -40,6 +40,8 @@ export const sfuConfigSchema = z
         host: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IPv4 or IPv6 address' }).default('0.0.0.0'),
         /** TCP port of the wall, `/healthz` and signalling; 0 picks a free port. */
         port: z.number().int().min(0).max(65535).default(8080),
+        /** Browser origins besides the wall's own that may open signalling connections. */
+        allowedOrigins: z.array(z.url()).max(64).default([]),
       })
       .prefault({}),
     mediasoup: z

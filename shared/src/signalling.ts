@@ -84,9 +84,18 @@ export type SignallingResponse<M extends SignallingMethod> = SignallingResponses
  * - `bad-request`: the payload does not match the schema, or mediasoup rejected its contents;
  * - `not-found`: unknown camera, transport or consumer (or not this connection's);
  * - `unavailable`: the camera exists but is not live;
+ * - `limit`: this connection holds as many transports or consumers as it may;
  * - `internal`: anything else (logged on the SFU).
  */
-export type SignallingErrorCode = 'bad-request' | 'not-found' | 'unavailable' | 'internal';
+export type SignallingErrorCode = 'bad-request' | 'not-found' | 'unavailable' | 'limit' | 'internal';
+
+/** Per-connection limits: a wall needs one receive transport and one consumer per tile. */
+export const SIGNALLING_LIMITS = {
+  /** WebRTC transports one connection may hold at once. */
+  transportsPerConnection: 4,
+  /** Consumers one connection may hold at once (16 tiles, with room for switching). */
+  consumersPerConnection: 64,
+} as const;
 
 export type SignallingAck<M extends SignallingMethod> =
   | { ok: true; data: SignallingResponse<M> }

@@ -58,6 +58,40 @@ describe('signalling edge', () => {
     expect(['bad-request', 'internal']).toContain(ack.error.code);
   });
 
+  it('answers an unknown method, a missing payload and extra arguments with bad-request', async () => {
+    expect(await ask('deleteEverything', {})).toMatchObject({ ok: false, error: { code: 'bad-request', message: 'unknown method' } });
+    expect(await ask('listCameras')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await ask('listCameras', {}, {}, {})).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('limits transports per connection and refuses connecting a transport twice', async () => {
+    const other = io(sfu.url, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => other.once('connect', () => resolve()));
+    try {
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await other.timeout(5000).emitWithAck('createRecvTransport', {}));
+      expect(answers.slice(0, 4).every((a) => a.ok)).toBe(true);
+      expect(answers[4]).toMatchObject({ ok: false, error: { code: 'limit' } });
+      const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:'.repeat(31) + 'AB' }] };
+      const first = await other.timeout(5000).emitWithAck('connectTransport', { transportId: answers[0].data.id, dtlsParameters });
+      expect(first.ok).toBe(true);
+      const second = await other.timeout(5000).emitWithAck('connectTransport', { transportId: answers[0].data.id, dtlsParameters });
+      expect(second).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('refuses a signalling connection from a foreign browser origin', async () => {
+    const foreign = io(sfu.url, { transports: ['websocket'], extraHeaders: { Origin: 'http://evil.example' }, reconnection: false });
+    const outcome = await new Promise<string>((resolve) => {
+      foreign.once('connect', () => resolve('connected'));
+      foreign.once('connect_error', () => resolve('refused'));
+    });
+    foreign.close();
+    expect(outcome).toBe('refused');
+  });
+
   it('survives events without an acknowledgement and unknown events, and keeps serving', async () => {
     socket.emit('consume', { garbage: true });
     socket.emit('listCameras');

@@ -43,3 +43,14 @@ describe('signalling request schemas', () => {
     ).toBe(false);
   });
 });
+
+describe('signalling origin policy', () => {
+  it('allows non-browser clients, the wall itself and configured origins; refuses others', async () => {
+    const { isOriginAllowed } = await import('@argus/sfu');
+    expect(isOriginAllowed(undefined, '10.0.0.2:8080', [])).toBe(true);
+    expect(isOriginAllowed('http://10.0.0.2:8080', '10.0.0.2:8080', [])).toBe(true);
+    expect(isOriginAllowed('http://evil.example', '10.0.0.2:8080', [])).toBe(false);
+    expect(isOriginAllowed('http://10.0.0.2:5173', '10.0.0.2:8080', ['http://10.0.0.2:5173/'])).toBe(true);
+    expect(isOriginAllowed('null', '10.0.0.2:8080', [])).toBe(false);
+  });
+});

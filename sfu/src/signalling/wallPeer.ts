@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { SignallingMethod, SignallingRequest, SignallingResponse, SfuConfig } from '@argus/shared';
+import { SIGNALLING_LIMITS, type SignallingMethod, type SignallingRequest, type SignallingResponse, type SfuConfig } from '@argus/shared';
 import type { Logger } from '../log.js';
 import type { CameraRegistry } from '../ingest/cameraRegistry.js';
 import type { WorkerPool } from '../media/workerPool.js';
@@ -21,6 +21,7 @@ export type WallPeerHandlers = {
 export class WallPeer {
   private readonly transports = new Map<string, types.WebRtcTransport>();
   private readonly consumers = new Map<string, types.Consumer>();
+  private readonly connectedTransports = new Set<string>();
   private closed = false;
 
   constructor(
@@ -39,6 +40,9 @@ export class WallPeer {
     listCameras: async () => ({ cameras: this.cameras.list() }),
 
     createRecvTransport: async () => {
+      if (this.transports.size >= SIGNALLING_LIMITS.transportsPerConnection) {
+        throw new SignallingError('limit', `at most ${SIGNALLING_LIMITS.transportsPerConnection} transports per connection`);
+      }
       const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.webrtc;
       const listen = { ip: listenIp, announcedAddress, portRange: { min: rtcMinPort, max: rtcMaxPort } };
       const transport = await this.router.createWebRtcTransport({
@@ -56,7 +60,10 @@ export class WallPeer {
         throw new SignallingError('unavailable', 'connection closed');
       }
       this.transports.set(transport.id, transport);
-      transport.observer.once('close', () => this.transports.delete(transport.id));
+      transport.observer.once('close', () => {
+        this.transports.delete(transport.id);
+        this.connectedTransports.delete(transport.id);
+      });
       return {
         id: transport.id,
         iceParameters: transport.iceParameters,
@@ -66,12 +73,18 @@ export class WallPeer {
     },
 
     connectTransport: async ({ transportId, dtlsParameters }) => {
-      await this.transport(transportId).connect({ dtlsParameters: dtlsParameters as unknown as types.DtlsParameters });
+      const transport = this.transport(transportId);
+      if (this.connectedTransports.has(transportId)) throw new SignallingError('bad-request', `transport ${transportId} is already connected`);
+      await transport.connect({ dtlsParameters: dtlsParameters as unknown as types.DtlsParameters });
+      this.connectedTransports.add(transportId);
       return {};
     },
 
     consume: async ({ transportId, cameraId, rtpCapabilities }) => {
       const transport = this.transport(transportId);
+      if (this.consumers.size >= SIGNALLING_LIMITS.consumersPerConnection) {
+        throw new SignallingError('limit', `at most ${SIGNALLING_LIMITS.consumersPerConnection} consumers per connection`);
+      }
       const source = this.cameras.get(cameraId);
       if (!source) throw new SignallingError('not-found', `unknown camera ${cameraId}`);
       const producer = source.videoProducer;
