@@ -8,7 +8,8 @@ export default defineConfig({
   build: {
     outDir: 'dist/renderer',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in what the SFU serves to walls.
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
   },
   server: {

@@ -34,7 +34,7 @@ AUDIO = {"aac": "aacparse ! rtpmp4gpay name=pay1 pt=97"}
 def launch_line(udp_port: int, video: str, audio: str | None) -> str:
     caps = "video/mpegts,systemstream=(boolean)true,packetsize=(int)188"
     line = (
-        f'( udpsrc port={udp_port} buffer-size=4194304 caps="{caps}" ! tsdemux name=d latency=50 '
+        f'( udpsrc address=127.0.0.1 port={udp_port} buffer-size=4194304 caps="{caps}" ! tsdemux name=d latency=50 '
         f"d. ! queue max-size-time=0 max-size-buffers=0 ! {VIDEO[video]} "
     )
     if audio:

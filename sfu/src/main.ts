@@ -17,9 +17,13 @@ export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import
 
 async function main(): Promise<void> {
   const log = createLogger('sfu');
-  const { values } = parseArgs({
-    options: { config: { type: 'string', short: 'c' }, static: { type: 'string' } },
-  });
+  let values: { config?: string; static?: string };
+  try {
+    ({ values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, static: { type: 'string' } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: argus-sfu --config FILE [--static WALL_BUILD_DIR]`);
+    process.exit(2);
+  }
   const configPath = values.config ?? process.env.ARGUS_CONFIG;
   if (!configPath) {
     console.error('usage: argus-sfu --config FILE   (or set ARGUS_CONFIG)');
@@ -46,8 +50,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main().catch((error) => {
-    console.error(error);
+  main().catch((error: NodeJS.ErrnoException) => {
+    const detail = error.code === 'EADDRINUSE' ? 'the HTTP port is already in use' : error.message;
+    console.error(`argus-sfu: cannot start: ${detail}`);
     process.exit(1);
   });
 }

@@ -30,11 +30,15 @@ async function framesOf(page: Page, index: number): Promise<number> {
 async function expectAdvancingFrames(page: Page, index: number, timeoutMs: number): Promise<void> {
   await page.waitForSelector(`[data-testid="tile-${index}"][data-view="playing"]`, { timeout: timeoutMs });
   const start = await framesOf(page, index);
-  await page.waitForFunction(
-    ([i, n]) => Number(document.querySelector(`[data-testid="tile-${i}"] video`)?.getAttribute('data-frames')) >= n,
-    [index, start + 10] as const,
-    { timeout: 10_000 },
-  );
+  try {
+    await page.waitForFunction(
+      ([i, n]) => Number(document.querySelector(`[data-testid="tile-${i}"] video`)?.getAttribute('data-frames')) >= n,
+      [index, start + 10] as const,
+      { timeout: 20_000 },
+    );
+  } catch {
+    throw new Error(`tile ${index}: fewer than 10 new frames in 20 s (had ${start}, now ${await framesOf(page, index)}, view ${await page.getAttribute(`[data-testid="tile-${index}"]`, 'data-view')})`);
+  }
 }
 
 /** Mean and spread of luma over the tile's current video frame (sampled on a 64×36 canvas). */

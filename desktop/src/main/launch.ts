@@ -5,19 +5,27 @@
  * in a browser instead.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-let electronBinary: string | null = null;
-try {
-  electronBinary = require('electron') as unknown as string;
-} catch {
-  electronBinary = null;
+/** The binary electron's installer leaves: dist/ plus path.txt naming the executable inside it. */
+function installedElectronBinary(): string | null {
+  try {
+    const root = path.dirname(require.resolve('electron/package.json'));
+    const pathFile = path.join(root, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const binary = path.join(root, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
 }
-if (!electronBinary || !existsSync(electronBinary)) {
+// Not require('electron'): with the binary missing, it tries to download it.
+const electronBinary = installedElectronBinary();
+if (!electronBinary) {
   console.error(
     'The Electron binary is not installed here (installs skip its download).\n' +
       'Open the wall in Chromium instead: npm start, then the printed URL.\n' +

@@ -16,12 +16,23 @@ import { freeTcpPort } from './freePort.js';
 
 async function main(): Promise<void> {
   const log = createLogger('demo');
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { port: { type: 'string' }, 'rtsp-port': { type: 'string' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, 'rtsp-port': { type: 'string' } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: npm start [-- VIDEO_FOLDER] [--port N] [--rtsp-port N]`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
   const httpPort = Number(values.port ?? process.env.PORT ?? 8080);
-  const rtspPort = values['rtsp-port'] ? Number(values['rtsp-port']) : await freeTcpPort();
+  const requestedRtspPort = values['rtsp-port'] === undefined ? null : Number(values['rtsp-port']);
+  for (const [name, port] of [['--port', httpPort], ['--rtsp-port', requestedRtspPort ?? 1]] as const) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      console.error(`${name} must be a TCP port number (1-65535)`);
+      process.exit(2);
+    }
+  }
+  const rtspPort = requestedRtspPort ?? (await freeTcpPort());
   const sources = await startDemoSources({ rtspPort, ...(positionals[0] ? { folder: positionals[0] } : {}) });
   log.info('RTSP server ready', { port: rtspPort, cameras: sources.cameras.length });
   // Whatever ends this process (Ctrl-C, a dead mediasoup worker), leave no feeds or RTSP server behind.

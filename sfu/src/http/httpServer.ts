@@ -16,7 +16,13 @@ export function createHttpServer(options: { staticDir: string | null; cameras: C
 
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-frame-options', 'DENY');
     if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
       const counts = { total: 0, live: 0, connecting: 0, lost: 0 };
       for (const camera of cameras.list()) {
         counts.total++;

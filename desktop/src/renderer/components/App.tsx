@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { CameraSummary } from '@argus/shared';
 import { WallClient } from '../wallClient.js';
-import { gridColumns, initialWallLayout, isTileVisible, wallLayoutReducer, type WallLayoutState } from '../wallLayout.js';
+import { gridColumns, initialWallLayout, isTileVisible, LAYOUTS, wallLayoutReducer, type WallLayoutState } from '../wallLayout.js';
 import { CameraList } from './CameraList.js';
 import { Tile } from './Tile.js';
 import { Toolbar } from './Toolbar.js';
@@ -11,7 +11,15 @@ const LAYOUT_STORAGE_KEY = 'argus.wallLayout';
 function restoreLayout(): WallLayoutState {
   try {
     const saved = JSON.parse(window.localStorage.getItem(LAYOUT_STORAGE_KEY) ?? 'null') as WallLayoutState | null;
-    if (saved && Array.isArray(saved.tiles) && saved.tiles.length === 16) return { ...initialWallLayout(saved.layout), tiles: saved.tiles };
+    if (
+      saved &&
+      LAYOUTS.includes(saved.layout) &&
+      Array.isArray(saved.tiles) &&
+      saved.tiles.length === 16 &&
+      saved.tiles.every((t) => t === null || typeof t === 'string')
+    ) {
+      return { ...initialWallLayout(saved.layout), tiles: saved.tiles };
+    }
   } catch {
     /* a damaged saved layout is ignored */
   }
@@ -47,7 +55,11 @@ export function App() {
         .then((list) => setCameras(new Map(list.map((c) => [c.id, c]))))
         .catch(() => undefined /* retried on the next session */);
     });
-    const offDisconnected = client.on('disconnected', () => setConnected(false));
+    // Without the server nothing is known to be live: show every camera as lost until it answers again.
+    const offDisconnected = client.on('disconnected', () => {
+      setConnected(false);
+      setCameras((previous) => new Map([...previous].map(([id, c]) => [id, { ...c, state: 'lost' as const, videoProducerId: null, audioProducerId: null }])));
+    });
     const offState = client.on('cameraState', (camera) => setCameras((previous) => new Map(previous).set(camera.id, camera)));
     return () => {
       offSession();

@@ -177,6 +177,11 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     child.on('error', (error) => this.fail(attempt.generation, `ffmpeg could not start: ${error.message}`));
     child.on('exit', (code, signal) => {
       if (attempt.ffmpeg === child) attempt.ffmpeg = null;
+      if (code === 0) {
+        // ffmpeg ends cleanly when the RTSP server closes the stream (or the connection).
+        this.fail(attempt.generation, 'the camera ended the stream');
+        return;
+      }
       const tail = explainFailure(attempt.stderrTail);
       this.fail(attempt.generation, `ffmpeg exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`);
     });
