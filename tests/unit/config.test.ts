@@ -16,7 +16,7 @@ function errorOf(raw: unknown): string {
 describe('SFU configuration', () => {
   it('fills defaults for a minimal file', () => {
     const config = parseSfuConfig({ cameras: [camera] });
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 8080, allowedOrigins: [] });
     expect(config.mediasoup.numWorkers).toBe(0);
     expect(config.ingest.backoff).toEqual({ initialMs: 1000, maxMs: 30_000 });
     expect(config.ingest.stallTimeoutMs).toBe(3000);
