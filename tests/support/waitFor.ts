@@ -19,14 +19,3 @@ export function waitForEvent<T>(emitter: EventEmitter, event: string, predicate:
     emitter.on(event, listener);
   });
 }
-
-/** Poll `check` every `intervalMs` until it returns a value other than undefined, or fail after `timeoutMs`. */
-export async function pollUntil<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
