@@ -119,7 +119,8 @@ export function parseSfuConfig(raw: unknown): SfuConfig {
 export function parseSfuConfigText(text: string, source = 'configuration'): SfuConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // Editors on Windows often save JSON with a UTF-8 byte-order mark; JSON.parse rejects it.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`${source}: not valid JSON: ${(error as Error).message}`);
   }

@@ -48,6 +48,10 @@ describe('SFU configuration', () => {
     expect(errorOf({ ingest: { backoff: { initialMs: 5000, maxMs: 1000 } }, cameras: [] })).toContain('ingest.backoff.initialMs');
   });
 
+  it('accepts a file saved with a UTF-8 byte-order mark', () => {
+    expect(parseSfuConfigText('\uFEFF' + JSON.stringify({ cameras: [camera] }), 'argus.json').cameras[0]).toEqual(camera);
+  });
+
   it('rejects a file without cameras and a file that is not JSON', () => {
     expect(errorOf({})).toContain('cameras');
     expect(() => parseSfuConfigText('{ "cameras": [', 'argus.json')).toThrow(/argus\.json: not valid JSON/);

@@ -166,12 +166,17 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     const child = spawn(this.ingest.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     attempt.ffmpeg = child;
     child.stderr!.setEncoding('utf8');
+    // A chunk may end mid-line: keep the unfinished part for the next one.
+    let partial = '';
     child.stderr!.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) {
-        if (!line.trim()) continue;
-        attempt.stderrTail.push(redactUrl(line.trim()));
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const raw of lines) {
+        const line = redactUrl(raw.trim());
+        if (!line) continue;
+        attempt.stderrTail.push(line);
         if (attempt.stderrTail.length > STDERR_LINES_KEPT) attempt.stderrTail.shift();
-        this.log.debug('ffmpeg', { camera: this.camera.id, line: redactUrl(line.trim()) });
+        this.log.debug('ffmpeg', { camera: this.camera.id, line });
       }
     });
     child.on('error', (error) => this.fail(attempt.generation, `ffmpeg could not start: ${error.message}`));
