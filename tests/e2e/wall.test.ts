@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
 import type { Page } from 'playwright-core';
+import type { types } from 'mediasoup';
 import type { CameraSummary } from '@argus/shared';
 import { launchChromium } from '../support/browser.js';
 import { startCameraRig, type CameraRig, type RigCamera } from '../support/cameraRig.js';
@@ -67,8 +69,16 @@ describe('the wall in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
 
+  /** Every consumer the SFU creates on a WebRTC transport (i.e. for a wall tile). */
+  const wallConsumers: types.Consumer[] = [];
+
   beforeAll(async () => {
     rig = await startCameraRig(CAMERAS, { staticDir: RENDERER_DIST });
+    for (const router of rig.sfu.pool.routers) {
+      router.observer.on('newtransport', (transport) => {
+        if (transport.type === 'webrtc') transport.observer.on('newconsumer', (consumer) => wallConsumers.push(consumer));
+      });
+    }
     const allLive = CAMERAS.map((c) =>
       rig.sfu.cameras.get(c.id)!.summary.state === 'live'
         ? Promise.resolve()
@@ -108,13 +118,32 @@ describe('the wall in Chromium', () => {
     await page.screenshot({ path: path.join(TEST_OUTPUT, 'wall-layout-4.png') });
   });
 
-  it('maximises a tile on double-click and restores the layout on the second', async () => {
+  it('maximises a tile on double-click, pausing hidden tiles on the SFU, and restores them with a keyframe request', async () => {
+    const source = rig.sfu.cameras.get(CAMERAS[0]!.id)!;
+    const consumer = wallConsumers.find((c) => !c.closed && c.producerId === source.summary.videoProducerId);
+    expect(consumer, 'the SFU holds a consumer for tile 0').toBeDefined();
+    expect(consumer!.paused).toBe(false);
+
+    const paused = once(consumer!.observer, 'pause');
     await page.dblclick('[data-testid="tile-2"]');
     expect(await page.isVisible('[data-testid="tile-0"]')).toBe(false);
+    await paused;
+    expect(consumer!.paused).toBe(true);
     await expectAdvancingFrames(page, 2, 10_000);
+
+    // Resuming must ask the camera for a keyframe: a PLI leaves the producer towards ffmpeg.
+    // (The SFU asks on resume, and Chromium asks too; this checks that the request gets through.)
+    await source.videoProducer!.enableTraceEvent(['pli']);
+    const pli = new Promise<void>((resolve) =>
+      source.videoProducer!.on('trace', (trace) => {
+        if (trace.type === 'pli' && trace.direction === 'out') resolve();
+      }),
+    );
+    const resumed = once(consumer!.observer, 'resume');
     await page.dblclick('[data-testid="tile-2"]');
     for (const index of CAMERAS.keys()) expect(await page.isVisible(`[data-testid="tile-${index}"]`)).toBe(true);
-    // Tile 0 was paused while hidden; resumed, it plays again.
+    await resumed;
+    await pli;
     await expectAdvancingFrames(page, 0, 30_000);
   });
 
