@@ -1,9 +1,16 @@
 export { startSfu, type SfuHandle, type StartSfuOptions } from './server.js';
+export { openSqliteStore } from './store/sqlite/sqliteStore.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './store/sqlite/migrations.js';
+export { SYSTEM_ACTOR, StoreError, NotFoundError, ConflictError, type Store, type Actor } from './store/store.js';
+export { hashPassword, verifyPassword } from './auth/passwords.js';
+export { OrgTree } from './scope/orgTree.js';
+export { seedStore, formatLogins, type SeedResult } from './seed/seedStore.js';
+export { buildSeedPlan, SEED_USERS } from './seed/seedPlan.js';
 export { loadConfigFile } from './configFile.js';
 export { createLogger, type Logger } from './log.js';
 export { decideVideoPath, buildFfmpegIngestArgs, withCredentials } from './ingest/rtsp/ingestPlan.js';
 export { parseFfprobeOutput, redactUrl } from './ingest/rtsp/rtspProbe.js';
-export { isOriginAllowed } from './signalling/originPolicy.js';
+export { isOriginAllowed } from './security/originPolicy.js';
 export { explainFailure } from './ingest/rtsp/rtspSource.js';
 export { routerMediaCodecs, declaredH264Profile } from './media/mediaCodecs.js';
 // Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).

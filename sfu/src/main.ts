@@ -11,6 +11,7 @@ import { ConfigError } from '@argus/shared';
 import { loadConfigFile } from './configFile.js';
 import { createLogger } from './log.js';
 import { startSfu } from './server.js';
+import { StoreError } from './store/store.js';
 
 /** The wall's web build, as `npm run build` leaves it. */
 export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../desktop/dist/renderer');
@@ -39,8 +40,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const sfu = await startSfu(config, { staticDir: values.static ?? DEFAULT_STATIC_DIR, log });
+  let sfu;
+  try {
+    sfu = await startSfu(config, { staticDir: values.static ?? DEFAULT_STATIC_DIR, log });
+  } catch (error) {
+    if (error instanceof StoreError) {
+      console.error(`argus-sfu: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
   console.log(`Argus wall: ${sfu.url}`);
+  if (sfu.bootstrap.adminPassword) {
+    console.log(`\nFirst start: log in as "admin" with the one-time password ${sfu.bootstrap.adminPassword}\n(shown only now; change it in 系统管理 → 用户).\n`);
+  }
   const shutdown = () => {
     log.info('stopping');
     sfu.close().finally(() => process.exit(0));

@@ -1,10 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { SfuConfig } from '@argus/shared';
 import { createLogger, type Logger } from './log.js';
+import { AuthService } from './auth/authService.js';
+import { Catalog } from './catalog/catalog.js';
 import { CameraRegistry } from './ingest/cameraRegistry.js';
 import { WorkerPool } from './media/workerPool.js';
 import { createHttpServer } from './http/httpServer.js';
+import { createApi } from './http/api/api.js';
 import { attachSignalling } from './signalling/signallingServer.js';
+import { bootstrapStore, type BootstrapResult } from './store/bootstrap.js';
+import { openSqliteStore } from './store/sqlite/sqliteStore.js';
+import type { Store } from './store/store.js';
 
 export interface SfuHandle {
   /** Base URL of the wall, e.g. `http://127.0.0.1:8080/`. */
@@ -12,7 +18,12 @@ export interface SfuHandle {
   port: number;
   pool: WorkerPool;
   cameras: CameraRegistry;
-  /** Stop ingest, close walls' connections, stop the workers and the HTTP server. */
+  store: Store;
+  auth: AuthService;
+  catalog: Catalog;
+  /** What the first start created (the admin's one-time password) and imported. */
+  bootstrap: BootstrapResult;
+  /** Stop ingest, close walls' connections (their views recorded as ended), stop the workers, the HTTP server and the store. */
   close(): Promise<void>;
 }
 
@@ -25,39 +36,61 @@ export interface StartSfuOptions {
 }
 
 /**
- * Start the SFU: mediasoup workers and routers, RTSP ingest of every configured camera,
- * HTTP (wall + /healthz) and socket.io signalling on one port.
- * @throws when workers cannot start or the port cannot be bound.
+ * Start the SFU: the store (SQLite, migrated; views left open by a crash closed at the last
+ * heartbeat), mediasoup workers and routers, RTSP ingest of the store's channels, HTTP (wall,
+ * `/healthz`, `/api`) and authenticated socket.io signalling on one port.
+ * @throws StoreError when the database cannot be opened; Error when workers cannot start or
+ * the port cannot be bound.
  */
 export async function startSfu(config: SfuConfig, options: StartSfuOptions): Promise<SfuHandle> {
   const log = options.log ?? createLogger('sfu');
-  // Ingest ffmpeg processes are children of this process: never leave them running after it.
+  const store = openSqliteStore(config.store.path);
+  let heartbeat: NodeJS.Timeout | null = null;
+  let pool: WorkerPool | null = null;
   let cameras: CameraRegistry | null = null;
   const killIngest = () => cameras?.killAllNow();
-  const pool = await WorkerPool.create({
-    numWorkers: config.mediasoup.numWorkers,
-    logLevel: config.mediasoup.logLevel,
-    logTags: config.mediasoup.logTags,
-    log,
-    onWorkerDied:
-      options.onWorkerDied ??
-      (() => {
-        process.exitCode = 1;
-        process.exit(); // the 'exit' handler above kills the ingest processes
-      }),
-  });
-  cameras = new CameraRegistry(pool, config.ingest, log);
-  process.once('exit', killIngest);
-  const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, log: log.child('http') });
-  const io = attachSignalling(httpServer, {
-    pool,
-    cameras,
-    webrtc: config.mediasoup,
-    allowedOrigins: config.http.allowedOrigins,
-    log: log.child('signalling'),
-  });
-
   try {
+    // A previous run that died left views open: close them at its last heartbeat.
+    const lastBeat = await store.server.lastBeat();
+    const orphans = await store.views.closeOrphans(lastBeat ?? Date.now());
+    if (orphans.length > 0) log.warn('closed live views left open by the previous run', { count: orphans.length, at: new Date(lastBeat ?? Date.now()).toISOString() });
+    await store.server.beat(Date.now());
+    heartbeat = setInterval(() => {
+      store.server.beat(Date.now()).catch((error: Error) => log.error('heartbeat write failed', { error }));
+    }, config.store.heartbeatMs);
+    heartbeat.unref();
+    const bootstrap = await bootstrapStore(store, config, log.child('store'));
+    const auth = await AuthService.create(store, config.auth, log.child('auth'));
+
+    // Ingest ffmpeg processes are children of this process: never leave them running after it.
+    pool = await WorkerPool.create({
+      numWorkers: config.mediasoup.numWorkers,
+      logLevel: config.mediasoup.logLevel,
+      logTags: config.mediasoup.logTags,
+      log,
+      onWorkerDied:
+        options.onWorkerDied ??
+        (() => {
+          process.exitCode = 1;
+          process.exit(); // the 'exit' handler kills the ingest processes
+        }),
+    });
+    cameras = new CameraRegistry(pool, config.ingest, log);
+    process.once('exit', killIngest);
+    const catalog = new Catalog(store, cameras, log.child('catalog'));
+    const api = createApi({ store, auth, catalog, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });
+    const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, api, log: log.child('http') });
+    const signalling = attachSignalling(httpServer, {
+      pool,
+      cameras,
+      catalog,
+      store,
+      auth,
+      webrtc: config.mediasoup,
+      allowedOrigins: config.http.allowedOrigins,
+      log: log.child('signalling'),
+    });
+
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.http.port, config.http.host, () => {
@@ -65,27 +98,40 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
         resolve();
       });
     });
+    await catalog.refresh();
+
+    const port = (httpServer.address() as AddressInfo).port;
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const registry = cameras;
+    const workers = pool;
+    return {
+      url: `http://${host}:${port}/`,
+      port,
+      pool: workers,
+      cameras: registry,
+      store,
+      auth,
+      catalog,
+      bootstrap,
+      async close() {
+        process.off('exit', killIngest);
+        await signalling.close();
+        await registry.close();
+        await workers.close();
+        httpServer.closeAllConnections();
+        if (heartbeat) clearInterval(heartbeat);
+        // Views of walls that did not disconnect in time end with the server.
+        await store.views.closeOrphans(Date.now());
+        await store.server.beat(Date.now());
+        await store.close();
+      },
+    };
   } catch (error) {
     process.off('exit', killIngest);
-    await pool.close();
+    if (heartbeat) clearInterval(heartbeat);
+    await cameras?.close();
+    await pool?.close();
+    await store.close();
     throw error;
   }
-  cameras.addAll(config.cameras);
-  const registry = cameras;
-
-  const port = (httpServer.address() as AddressInfo).port;
-  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  return {
-    url: `http://${host}:${port}/`,
-    port,
-    pool,
-    cameras: registry,
-    async close() {
-      process.off('exit', killIngest);
-      await registry.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await pool.close();
-      httpServer.closeAllConnections();
-    },
-  };
 }

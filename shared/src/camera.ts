@@ -16,10 +16,14 @@ export type VideoPath = 'passthrough' | 'transcode';
 
 /** What the SFU tells a wall about one camera (the `cameraState` event and `listCameras`). */
 export interface CameraSummary {
-  /** Stable camera id from the configuration (later: the store). */
+  /** Stable camera id: the channel id in the store. */
   id: string;
   /** Display name shown on the wall. */
   name: string;
+  /** The org unit that owns the camera's channel (scoping is decided on it). */
+  orgUnitId: string;
+  /** That org unit's name, for grouping the wall's camera list. */
+  orgUnitName: string;
   state: CameraState;
   /** Current video producer id while `live`, else null. Changes whenever the source is re-ingested. */
   videoProducerId: string | null;

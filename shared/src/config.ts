@@ -5,7 +5,8 @@ import { describeIssues } from './validation.js';
  * The SFU's configuration file (JSON). Validated at start-up: a bad file stops start-up
  * with a {@link ConfigError} whose message names every bad field.
  *
- * Cameras live here until the store (issue 3) takes them over.
+ * Cameras (`cameras`) are imported into the store once, on the first start with an empty
+ * store; after that the store is the source of truth and they are managed through the admin API.
  */
 
 const cameraId = z
@@ -28,6 +29,8 @@ export const cameraConfigSchema = z.strictObject({
   /** RTSP credentials; kept out of logs and out of anything sent to walls. */
   username: z.string().optional(),
   password: z.string().optional(),
+  /** Org unit the camera is imported under; default: the province (root). */
+  orgUnitId: z.string().regex(/^\d{6}(\d{3})?$/, 'must be a 6- or 9-digit division code').optional(),
 });
 
 const port = z.number().int().min(1).max(65535);
@@ -79,7 +82,40 @@ export const sfuConfigSchema = z
           .refine((b) => b.initialMs <= b.maxMs, { message: 'initialMs must be <= maxMs', path: ['initialMs'] }),
       })
       .prefault({}),
-    cameras: z.array(cameraConfigSchema).max(4096),
+    store: z
+      .strictObject({
+        /** SQLite database file (created with its folder if missing); relative to the working directory. */
+        path: z.string().min(1).default('data/argus.db'),
+        /** How often the server records that it is alive, ms; views left open by a crash are closed at the last beat. */
+        heartbeatMs: z.number().int().min(100).max(60_000).default(1000),
+        /** The root of the org tree, created on the first start with an empty store. */
+        root: z
+          .strictObject({
+            id: z.string().regex(/^\d{6}$/, 'must be a 6-digit division code'),
+            name: z.string().trim().min(1).max(64),
+          })
+          .default({ id: '990000', name: '省司法厅社区矫正管理局' }),
+      })
+      .prefault({}),
+    auth: z
+      .strictObject({
+        /** Session length, ms (default 12 h: one shift). */
+        sessionTtlMs: z.number().int().min(1000).max(7 * 24 * 3600_000).default(12 * 3600_000),
+        /**
+         * Secret that signs session tokens (HS256), at least 32 characters. Default: a random
+         * secret generated once and kept in the store, so sessions survive a restart.
+         */
+        tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+        /** Mark the session cookie Secure (set when the wall is served over HTTPS). */
+        secureCookie: z.boolean().default(false),
+        /** Failed logins allowed per username, and per client address, within `lockoutMs`. */
+        maxFailuresPerUser: z.number().int().min(1).max(100).default(5),
+        maxFailuresPerAddress: z.number().int().min(1).max(1000).default(20),
+        /** Window for the failure counts, and how long a locked username or address waits, ms. */
+        lockoutMs: z.number().int().min(1000).max(24 * 3600_000).default(15 * 60_000),
+      })
+      .prefault({}),
+    cameras: z.array(cameraConfigSchema).max(4096).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

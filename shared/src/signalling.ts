@@ -4,6 +4,11 @@ import type { CameraSummary } from './camera.js';
 /**
  * The wall ⇄ SFU signalling protocol over socket.io, declared once for both sides.
  *
+ * Authentication: the handshake carries the session token, either as the `argus_session`
+ * cookie (browsers) or as `auth: { token }` (other clients). A connection without a valid
+ * session, or whose user may not watch video (`wall.view`), is refused with the
+ * `connect_error` message `unauthenticated` or `forbidden`.
+ *
  * Requests: the wall calls `socket.emit(method, request, ack)`; the SFU validates `request`
  * against {@link signallingRequests}[method] at the edge and always answers through `ack`
  * with a {@link SignallingAck}: `{ ok: true, data }` or `{ ok: false, error }`. A bad payload
@@ -39,17 +44,21 @@ export const dtlsParametersSchema = z.looseObject({
 export const signallingRequests = {
   /** The router's RTP capabilities, to load a mediasoup-client Device. */
   getRouterRtpCapabilities: z.strictObject({}),
-  /** Every camera this wall may see, with its state. */
+  /** Every camera this user may see (their org subtree), with its state. */
   listCameras: z.strictObject({}),
   /** Create a WebRTC receive transport on the router assigned to this connection. */
   createRecvTransport: z.strictObject({}),
   /** Finish the DTLS handshake set-up of a transport created by this connection. */
   connectTransport: z.strictObject({ transportId: id, dtlsParameters: dtlsParametersSchema }),
   /**
-   * Consume a camera's current video producer. The consumer starts paused: the wall
+   * Consume a camera's current video producer, named by `cameraId` or by `producerId` (one of
+   * them; with both, they must agree). Only cameras in the user's org subtree may be consumed:
+   * anything else is refused with `forbidden` and audited. The consumer starts paused: the wall
    * resumes it once its video element is attached, and the SFU then asks for a keyframe.
    */
-  consume: z.strictObject({ transportId: id, cameraId: id, rtpCapabilities: rtpCapabilitiesSchema }),
+  consume: z
+    .strictObject({ transportId: id, cameraId: id.optional(), producerId: id.optional(), rtpCapabilities: rtpCapabilitiesSchema })
+    .refine((r) => r.cameraId !== undefined || r.producerId !== undefined, { message: 'needs cameraId or producerId', path: ['cameraId'] }),
   /** Pause (tile hidden) or resume (tile visible again; the SFU asks for a keyframe) a consumer. */
   setConsumerPaused: z.strictObject({ consumerId: id, paused: z.boolean() }),
   /** Close a consumer the wall no longer needs (tile switched or cleared). */
@@ -83,11 +92,12 @@ export type SignallingResponse<M extends SignallingMethod> = SignallingResponses
  * Why a request failed:
  * - `bad-request`: the payload does not match the schema, or mediasoup rejected its contents;
  * - `not-found`: unknown camera, transport or consumer (or not this connection's);
+ * - `forbidden`: the camera is outside the user's org subtree, or the user may not watch video;
  * - `unavailable`: the camera exists but is not live;
  * - `limit`: this connection holds as many transports or consumers as it may;
  * - `internal`: anything else (logged on the SFU).
  */
-export type SignallingErrorCode = 'bad-request' | 'not-found' | 'unavailable' | 'limit' | 'internal';
+export type SignallingErrorCode = 'bad-request' | 'not-found' | 'forbidden' | 'unavailable' | 'limit' | 'internal';
 
 /** Per-connection limits: a wall needs one receive transport and one consumer per tile. */
 export const SIGNALLING_LIMITS = {
@@ -105,6 +115,13 @@ export type SignallingAck<M extends SignallingMethod> =
 export interface ServerEvents {
   /** A camera changed state (connecting, live, lost) or its producers were replaced. */
   cameraState: (camera: CameraSummary) => void;
+  /** A camera this wall could see was removed or moved out of the user's subtree. */
+  cameraRemoved: (event: { cameraId: string }) => void;
+  /**
+   * The session ended (`logout`, `expired`, or `revoked` by an administrator); the SFU
+   * disconnects the socket right after. The wall returns to its login page.
+   */
+  sessionEnded: (event: { reason: 'logout' | 'expired' | 'revoked' }) => void;
   /** A consumer of this wall was closed by the SFU (its producer went away). */
   consumerClosed: (event: { consumerId: string; reason: 'producer-closed' | 'transport-closed' }) => void;
 }

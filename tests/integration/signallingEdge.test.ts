@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { parseSfuConfig } from '@argus/shared';
 import { createLogger, startSfu, type SfuHandle } from '@argus/sfu';
+import { connectWall, createTestUser, login } from '../support/auth.js';
 
 /**
  * The signalling edge against a real SFU (real mediasoup workers, real socket.io): bad payloads
@@ -11,25 +15,31 @@ import { createLogger, startSfu, type SfuHandle } from '@argus/sfu';
 describe('signalling edge', () => {
   let sfu: SfuHandle;
   let socket: Socket;
+  let token: string;
+  let storeDir: string;
   const ask = (event: string, ...args: unknown[]) => socket.timeout(5000).emitWithAck(event, ...args);
 
   beforeAll(async () => {
+    storeDir = await mkdtemp(path.join(os.tmpdir(), 'argus-store-'));
     sfu = await startSfu(
       parseSfuConfig({
         http: { host: '127.0.0.1', port: 0 },
+        store: { path: path.join(storeDir, 'argus.db') },
         mediasoup: { numWorkers: 1 },
         ingest: { rtspTimeoutMs: 1000 },
         cameras: [{ id: 'gone', name: '不存在的摄像机', url: 'rtsp://127.0.0.1:9/none' }],
       }),
       { staticDir: null, log: createLogger('test-sfu') },
     );
-    socket = io(sfu.url, { transports: ['websocket'] });
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    await createTestUser(sfu, 'edge-operator');
+    token = (await login(sfu.url, 'edge-operator')).token;
+    socket = await connectWall(sfu.url, token);
   });
 
   afterAll(async () => {
     socket?.close();
     await sfu?.close();
+    await rm(storeDir, { recursive: true, force: true });
   });
 
   it('answers malformed payloads with bad-request naming the field', async () => {
@@ -65,8 +75,7 @@ describe('signalling edge', () => {
   });
 
   it('limits transports per connection and refuses connecting a transport twice', async () => {
-    const other = io(sfu.url, { transports: ['websocket'] });
-    await new Promise<void>((resolve) => other.once('connect', () => resolve()));
+    const other = await connectWall(sfu.url, token);
     try {
       const answers = [];
       for (let i = 0; i < 6; i++) answers.push(await other.timeout(5000).emitWithAck('createRecvTransport', {}));
@@ -83,7 +92,7 @@ describe('signalling edge', () => {
   });
 
   it('refuses a signalling connection from a foreign browser origin', async () => {
-    const foreign = io(sfu.url, { transports: ['websocket'], extraHeaders: { Origin: 'http://evil.example' }, reconnection: false });
+    const foreign = io(sfu.url, { transports: ['websocket'], extraHeaders: { Origin: 'http://evil.example' }, auth: { token }, reconnection: false });
     const outcome = await new Promise<string>((resolve) => {
       foreign.once('connect', () => resolve('connected'));
       foreign.once('connect_error', () => resolve('refused'));

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { parseSfuConfig, type SfuConfigInput } from '@argus/shared';
+import { createTestUser, TEST_PASSWORD } from './auth.js';
 import {
   createLogger,
   freeTcpPort,
@@ -25,6 +29,8 @@ export type RigCamera =
  */
 export interface CameraRig {
   sfu: SfuHandle;
+  /** An operator at the root of the org tree (sees every camera). */
+  operator: { username: string; password: string };
   rtsp: RtspTestServer;
   restartRtsp(): Promise<RtspTestServer>;
   close(): Promise<void>;
@@ -45,15 +51,20 @@ export async function startCameraRig(cameras: RigCamera[], options: { staticDir:
   }
   const rtspPort = await freeTcpPort();
   let rtsp = await startRtspTestServer(rtspPort, mounts);
+  // A fresh SQLite file per rig; the config's cameras are imported into it at start-up.
+  const storeDir = await mkdtemp(path.join(os.tmpdir(), 'argus-store-'));
   const config = parseSfuConfig({
     http: { host: '127.0.0.1', port: 0 },
     mediasoup: { numWorkers: 2 },
+    store: { path: path.join(storeDir, 'argus.db') },
     ...options.sfuConfig,
     cameras: cameras.map((c) => ({ id: c.id, name: c.name, url: rtsp.url(c.id) })),
   });
   const sfu = await startSfu(config, { staticDir: options.staticDir, log: createLogger('test-sfu'), onWorkerDied: (e) => console.error('worker died', e) });
+  await createTestUser(sfu, 'rig-operator', ['operator']);
   const rig: CameraRig = {
     sfu,
+    operator: { username: 'rig-operator', password: TEST_PASSWORD },
     get rtsp() {
       return rtsp;
     },
@@ -65,6 +76,7 @@ export async function startCameraRig(cameras: RigCamera[], options: { staticDir:
       await sfu.close();
       for (const feed of feeds) feed.stop();
       await rtsp.stop();
+      await rm(storeDir, { recursive: true, force: true });
     },
   };
   return rig;

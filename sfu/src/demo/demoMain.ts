@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
- * `npm start [-- FOLDER] [--port N] [--rtsp-port N]`: the Argus demo.
+ * `npm start [-- FOLDER] [--port N] [--rtsp-port N] [--db FILE]`: the Argus demo.
  *
  * Starts a real RTSP server on loopback playing live test patterns with a running clock
- * (or the video files of FOLDER, looped), then the SFU ingesting them, and prints the
- * wall's URL. Ctrl-C stops everything.
+ * (or the video files of FOLDER, looped); seeds the store (default `data/demo.db`) with the
+ * fictional demo province, its users and one channel per demo camera, giving the demo users a
+ * fresh password; then starts the SFU and prints the wall's URL and the logins.
+ * Ctrl-C stops everything.
  */
 import { parseArgs } from 'node:util';
 import { parseSfuConfig } from '@argus/shared';
 import { createLogger } from '../log.js';
 import { DEFAULT_STATIC_DIR } from '../main.js';
 import { startSfu } from '../server.js';
+import { formatLogins, seedStore } from '../seed/seedStore.js';
+import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { startDemoSources } from './demoSources.js';
 import { freeTcpPort } from './freePort.js';
 
@@ -18,9 +22,9 @@ async function main(): Promise<void> {
   const log = createLogger('demo');
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, 'rtsp-port': { type: 'string' } } });
+    parsed = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, 'rtsp-port': { type: 'string' }, db: { type: 'string' } } });
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: npm start [-- VIDEO_FOLDER] [--port N] [--rtsp-port N]`);
+    console.error(`${(error as Error).message}\nusage: npm start [-- VIDEO_FOLDER] [--port N] [--rtsp-port N] [--db FILE]`);
     process.exit(2);
   }
   const { values, positionals } = parsed;
@@ -38,15 +42,23 @@ async function main(): Promise<void> {
   // Whatever ends this process (Ctrl-C, a dead mediasoup worker), leave no feeds or RTSP server behind.
   process.once('exit', () => sources.killNow());
 
-  const config = parseSfuConfig({ http: { host: '127.0.0.1', port: httpPort }, cameras: sources.cameras });
+  const config = parseSfuConfig({ http: { host: '127.0.0.1', port: httpPort }, store: { path: values.db ?? 'data/demo.db' } });
   let sfu;
+  let logins;
   try {
+    const store = openSqliteStore(config.store.path);
+    try {
+      ({ logins } = await seedStore(store, { cameras: sources.cameras.map((c) => ({ id: c.id, url: c.url })), resetPasswords: true }));
+    } finally {
+      await store.close();
+    }
     sfu = await startSfu(config, { staticDir: DEFAULT_STATIC_DIR, log: createLogger('sfu') });
   } catch (error) {
     await sources.stop();
     throw error;
   }
-  console.log(`\nArgus wall: ${sfu.url}\n(cameras: ${sources.cameras.map((c) => c.url).join(', ')})\n`);
+  console.log(`\nArgus wall: ${sfu.url}\n(store: ${config.store.path}; cameras: ${sources.cameras.map((c) => c.url).join(', ')})`);
+  console.log(`\nLog in as (username, password, roles, where):\n${formatLogins(logins)}\n`);
 
   const shutdown = () => {
     log.info('stopping');

@@ -3,14 +3,16 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import type { CameraRegistry } from '../ingest/cameraRegistry.js';
 import type { Logger } from '../log.js';
+import type { Api } from './api/api.js';
 
 /**
  * The HTTP server: the wall's web build (a single-page app; unknown paths get index.html)
- * and `GET /healthz` → `200 {"status":"ok","cameras":{"total":N,"live":N,"connecting":N,"lost":N}}`.
+ * `GET /healthz` → `200 {"status":"ok","cameras":{"total":N,"live":N,"connecting":N,"lost":N}}`
+ * (counts only, no names: it needs no login), and the JSON API under `/api`.
  * socket.io attaches to the same server.
  */
-export function createHttpServer(options: { staticDir: string | null; cameras: CameraRegistry; log: Logger }): http.Server {
-  const { staticDir, cameras, log } = options;
+export function createHttpServer(options: { staticDir: string | null; cameras: CameraRegistry; api: Api; log: Logger }): http.Server {
+  const { staticDir, cameras, api, log } = options;
   const serveStatic = staticDir && existsSync(staticDir) ? sirv(staticDir, { single: true, etag: true, gzip: false }) : null;
   if (!serveStatic) log.warn('no wall build to serve; run `npm run build`', { staticDir: staticDir ?? 'none' });
 
@@ -32,6 +34,7 @@ export function createHttpServer(options: { staticDir: string | null; cameras: C
       res.end(JSON.stringify({ status: 'ok', cameras: counts }));
       return;
     }
+    if (api.handle(req, res)) return;
     if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(req, res, () => {
         res.writeHead(404).end();

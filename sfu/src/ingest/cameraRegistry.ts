@@ -1,17 +1,21 @@
 import { EventEmitter } from 'node:events';
-import type { CameraConfig, CameraSummary, SfuConfig } from '@argus/shared';
+import type { CameraSummary, SfuConfig } from '@argus/shared';
 import type { Logger } from '../log.js';
 import type { WorkerPool } from '../media/workerPool.js';
 import { RtspSource } from './rtsp/rtspSource.js';
+import { connectionChanged, type IngestCamera } from './ingestCamera.js';
 
 export interface CameraRegistryEvents {
-  /** A camera's summary changed; walls are told through the `cameraState` event. */
+  /** A camera's summary changed, or a camera was added; walls are told through `cameraState`. */
   change: [CameraSummary];
+  /** A camera was removed, or moved away from the org unit in this summary (a `change` follows a move). */
+  removed: [CameraSummary];
 }
 
 /**
  * Every camera the SFU ingests, by id. Each way in (only RTSP so far) ends in the same shape:
  * a {@link CameraSummary} and, while live, a video producer on one of the pool's routers.
+ * The set of cameras follows the store through {@link CameraRegistry.reconcile}.
  */
 export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
   private readonly sources = new Map<string, RtspSource>();
@@ -24,19 +28,56 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
     super();
   }
 
-  /** Start ingesting `cameras`. @throws Error on a duplicate id. */
-  addAll(cameras: CameraConfig[]): void {
-    for (const camera of cameras) {
-      if (this.sources.has(camera.id)) throw new Error(`duplicate camera id ${camera.id}`);
-      const source = new RtspSource(camera, this.pool.routerForIngest(), this.ingest, this.log.child('rtsp'));
-      source.on('change', (summary) => this.emit('change', summary));
-      this.sources.set(camera.id, source);
-      source.start();
+  private start(camera: IngestCamera): void {
+    const source = new RtspSource(camera, this.pool.routerForIngest(), this.ingest, this.log.child('rtsp'));
+    source.on('change', (summary) => this.emit('change', summary));
+    this.sources.set(camera.id, source);
+    source.start();
+  }
+
+  /**
+   * Make the running set match `cameras`: start new ones, stop missing ones (`removed`),
+   * restart those whose URL or credentials changed, relabel renamed or moved ones in place.
+   */
+  async reconcile(cameras: readonly IngestCamera[]): Promise<void> {
+    const wanted = new Map(cameras.map((camera) => [camera.id, camera]));
+    const stopping: Array<Promise<void>> = [];
+    for (const [id, source] of this.sources) {
+      const next = wanted.get(id);
+      if (next && !connectionChanged(source.connection, next)) {
+        const { name, orgUnitId, orgUnitName } = source.summary;
+        if (orgUnitId !== next.orgUnitId) this.emit('removed', source.summary);
+        if (name !== next.name || orgUnitId !== next.orgUnitId || orgUnitName !== next.orgUnitName) {
+          source.setLabels({ name: next.name, orgUnitId: next.orgUnitId, orgUnitName: next.orgUnitName });
+        }
+        wanted.delete(id);
+        continue;
+      }
+      this.sources.delete(id);
+      stopping.push(source.stop());
+      if (!next) {
+        this.log.info('camera removed', { camera: id });
+        this.emit('removed', source.summary);
+      } else {
+        this.log.info('camera source changed; restarting ingest', { camera: id });
+        if (source.summary.orgUnitId !== next.orgUnitId) this.emit('removed', source.summary);
+      }
     }
+    await Promise.all(stopping);
+    for (const camera of wanted.values()) this.start(camera);
   }
 
   get(cameraId: string): RtspSource | undefined {
     return this.sources.get(cameraId);
+  }
+
+  /** The source whose current video or audio producer is `producerId`. */
+  findByProducer(producerId: string): RtspSource | undefined {
+    for (const source of this.sources.values()) {
+      const { videoProducerId, audioProducerId } = source.summary;
+      if (videoProducerId === producerId || audioProducerId === producerId) return source;
+    }
+    return undefined;
   }
 
   list(): CameraSummary[] {

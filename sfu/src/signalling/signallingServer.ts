@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
 import {
   describeIssues,
+  type CameraSummary,
   signallingRequests,
   type ServerEvents,
   type SfuConfig,
@@ -9,26 +10,52 @@ import {
   type SignallingMethod,
 } from '@argus/shared';
 import type { Logger } from '../log.js';
+import { AuthError, type AuthService } from '../auth/authService.js';
+import { can, type Principal } from '../auth/principal.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { cookieToken } from '../http/api/apiRouter.js';
 import type { CameraRegistry } from '../ingest/cameraRegistry.js';
 import type { WorkerPool } from '../media/workerPool.js';
+import type { Store } from '../store/store.js';
 import { SignallingError } from './signallingError.js';
-import { isOriginAllowed } from './originPolicy.js';
+import { isOriginAllowed } from '../security/originPolicy.js';
 import { WallPeer } from './wallPeer.js';
 
 /** Largest socket.io message accepted, bytes (RTP capabilities are a few kB). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
+export interface SignallingDeps {
+  pool: WorkerPool;
+  cameras: CameraRegistry;
+  catalog: Catalog;
+  store: Store;
+  auth: AuthService;
+  webrtc: SfuConfig['mediasoup'];
+  allowedOrigins: readonly string[];
+  log: Logger;
+}
+
+export interface Signalling {
+  io: SocketIoServer;
+  /** Close every connection and wait until their live views are recorded as ended. */
+  close(): Promise<void>;
+}
+
+/** Room of the sockets of users whose org unit is `orgUnitId`. */
+const orgRoom = (orgUnitId: string) => `org:${orgUnitId}`;
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
 /**
- * socket.io signalling on the HTTP server: one {@link WallPeer} per connection, camera
- * state broadcast to every wall. Every request is validated against the shared schema
- * before it reaches a handler; anything wrong is answered with an error acknowledgement
- * and logged, never thrown.
+ * socket.io signalling on the HTTP server: one {@link WallPeer} per connection of a logged-in
+ * user allowed to watch video (`wall.view`); the handshake's session token is checked first.
+ * Camera state goes only to walls whose user's subtree holds the camera. Every request is
+ * validated against the shared schema before it reaches a handler; anything wrong is answered
+ * with an error acknowledgement and logged, never thrown. A session that ends (logout, expiry,
+ * revoked) is told `sessionEnded` and disconnected.
  */
-export function attachSignalling(
-  httpServer: HttpServer,
-  deps: { pool: WorkerPool; cameras: CameraRegistry; webrtc: SfuConfig['mediasoup']; allowedOrigins: readonly string[]; log: Logger },
-): SocketIoServer {
+export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): Signalling {
   const log = deps.log;
+  const peers = new Set<WallPeer>();
   const io = new SocketIoServer<Record<string, never>, ServerEvents>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -39,19 +66,67 @@ export function attachSignalling(
     },
   });
 
-  deps.cameras.on('change', (summary) => io.emit('cameraState', summary));
+  // Users of a unit and of every unit above it see its cameras.
+  const roomsFor = (orgUnitId: string) => deps.catalog.tree.ancestry(orgUnitId).map(orgRoom);
+  const onChange = (summary: CameraSummary) => {
+    const rooms = roomsFor(summary.orgUnitId);
+    if (rooms.length > 0) io.to(rooms).emit('cameraState', summary);
+  };
+  const onRemoved = (summary: CameraSummary) => {
+    const rooms = roomsFor(summary.orgUnitId);
+    if (rooms.length > 0) io.to(rooms).emit('cameraRemoved', { cameraId: summary.id });
+  };
+  const onCatalogChanged = () => {
+    for (const peer of peers) peer.revalidate();
+  };
+  const onSessionEnded = (sessionId: string, reason: 'logout' | 'expired' | 'revoked') => {
+    io.to(sessionRoom(sessionId)).emit('sessionEnded', { reason });
+    io.in(sessionRoom(sessionId)).disconnectSockets(true);
+  };
+  deps.cameras.on('change', onChange);
+  deps.cameras.on('removed', onRemoved);
+  deps.catalog.on('changed', onCatalogChanged);
+  deps.auth.on('sessionEnded', onSessionEnded);
+
+  // Authenticate the handshake: the session cookie (browsers) or `auth.token` (other clients).
+  io.use((socket, next) => {
+    const token = cookieToken(socket.handshake.headers.cookie) ?? (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined);
+    deps.auth
+      .authenticate(token, socket.handshake.address)
+      .then((principal) => {
+        if (!can(principal, 'wall.view')) {
+          log.warn('wall connection refused: the user may not watch video', { user: principal.user.username, address: socket.handshake.address });
+          next(new Error('forbidden'));
+          return;
+        }
+        socket.data.principal = principal;
+        next();
+      })
+      .catch((error: Error) => {
+        if (!(error instanceof AuthError)) log.error('wall authentication failed', { error });
+        else log.info('wall connection refused', { reason: error.message, address: socket.handshake.address });
+        next(new Error('unauthenticated'));
+      });
+  });
 
   io.on('connection', (socket: Socket) => {
+    const principal = socket.data.principal as Principal;
     const peer = new WallPeer(
       socket.id,
+      principal,
       deps.pool.routerForPeer(),
-      deps.pool,
-      deps.cameras,
-      deps.webrtc,
+      { pool: deps.pool, cameras: deps.cameras, catalog: deps.catalog, store: deps.store, webrtc: deps.webrtc },
       { consumerClosed: (consumerId, reason) => socket.emit('consumerClosed', { consumerId, reason }) },
       log.child('peer'),
     );
-    log.info('wall connected', { peer: socket.id, address: socket.handshake.address });
+    peers.add(peer);
+    void socket.join([orgRoom(principal.user.orgUnitId), sessionRoom(principal.sessionId)]);
+    // The session's end is the connection's end; timers over ~24.8 days overflow, and sessions are shorter.
+    const expiry = setTimeout(() => {
+      socket.emit('sessionEnded', { reason: 'expired' });
+      socket.disconnect(true);
+    }, Math.max(0, principal.expiresAt - Date.now()));
+    log.info('wall connected', { peer: socket.id, user: principal.user.username, address: socket.handshake.address });
 
     // Unknown methods get an error acknowledgement too (when the client asked for one).
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -103,10 +178,22 @@ export function attachSignalling(
     }
 
     socket.on('disconnect', (reason) => {
-      log.info('wall disconnected', { peer: socket.id, reason });
+      clearTimeout(expiry);
+      log.info('wall disconnected', { peer: socket.id, user: principal.user.username, reason });
       peer.close();
+      void peer.settled().then(() => peers.delete(peer));
     });
   });
 
-  return io;
+  return {
+    io,
+    async close() {
+      deps.cameras.off('change', onChange);
+      deps.cameras.off('removed', onRemoved);
+      deps.catalog.off('changed', onCatalogChanged);
+      deps.auth.off('sessionEnded', onSessionEnded);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.all([...peers].map((peer) => peer.settled()));
+    },
+  };
 }

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { backoffDelayMs, type CameraConfig, type CameraSummary, type SfuConfig } from '@argus/shared';
+import { backoffDelayMs, type CameraSummary, type SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
+import type { CameraLabels, IngestCamera } from '../ingestCamera.js';
 import { h264ProducerRtpParameters, opusProducerRtpParameters } from '../../media/mediaCodecs.js';
 import { buildFfmpegIngestArgs, decideVideoPath, withCredentials, type RtpTarget } from './ingestPlan.js';
 import { probeRtsp, redactUrl } from './rtspProbe.js';
@@ -54,7 +55,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   private stopped = false;
 
   constructor(
-    private readonly camera: CameraConfig,
+    private readonly camera: IngestCamera,
     readonly router: types.Router,
     private readonly ingest: SfuConfig['ingest'],
     private readonly log: Logger,
@@ -63,6 +64,8 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     this.summaryValue = {
       id: camera.id,
       name: camera.name,
+      orgUnitId: camera.orgUnitId,
+      orgUnitName: camera.orgUnitName,
       state: 'connecting',
       videoProducerId: null,
       audioProducerId: null,
@@ -84,6 +87,16 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
 
   start(): void {
     void this.connect();
+  }
+
+  /** The RTSP URL and credentials this source was started with (to tell whether a change needs a restart). */
+  get connection(): Pick<IngestCamera, 'url' | 'username' | 'password'> {
+    return { url: this.camera.url, username: this.camera.username, password: this.camera.password };
+  }
+
+  /** Rename or move the camera without touching its ingest; emits `change`. */
+  setLabels(labels: CameraLabels): void {
+    this.update({ ...labels });
   }
 
   /** Kill ffmpeg at once (synchronous): for process exit, where nothing asynchronous runs. */

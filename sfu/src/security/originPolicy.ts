@@ -4,7 +4,7 @@
  *
  * Allowed: requests without an `Origin` header (non-browser clients: tools, tests), the wall's
  * own origin (the `Origin` host equals the request's `Host`), and the configured extra origins
- * (e.g. `http://10.1.2.3:5173` for a development server). Authentication arrives with the store.
+ * (e.g. `http://10.1.2.3:5173` for a development server). The HTTP API applies the same rule to writes.
  */
 export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): boolean {
   if (origin === undefined) return true;

@@ -1,0 +1,23 @@
+import { loginRequest, type LoginResponse, type MeResponse } from '@argus/shared';
+import type { Principal } from '../../auth/principal.js';
+import { noContent, sessionCookie, type ApiDeps, type ApiRouteTable } from './apiRouter.js';
+
+const me = (principal: Principal): MeResponse => ({ user: principal.user, expiresAt: principal.expiresAt, permissions: principal.permissions });
+
+/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
+export function addAuthRoutes(api: ApiRouteTable, deps: ApiDeps): void {
+  api.route('POST', '/api/auth/login', { public: true, body: loginRequest }, async ({ body, res, address }) => {
+    const { token, principal } = await deps.auth.login(body.username, body.password, address);
+    res.setHeader('set-cookie', sessionCookie(token, principal.expiresAt, deps.secureCookie));
+    const answer: LoginResponse = { token, ...me(principal) };
+    return answer;
+  });
+
+  api.route('POST', '/api/auth/logout', {}, async ({ principal, res }) => {
+    await deps.auth.logout(principal);
+    res.setHeader('set-cookie', sessionCookie(null, 0, deps.secureCookie));
+    return noContent();
+  });
+
+  api.route('GET', '/api/auth/me', {}, async ({ principal }) => me(principal));
+}

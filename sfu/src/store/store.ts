@@ -1,0 +1,254 @@
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditOutcome,
+  AuditPage,
+  Channel,
+  ChannelSourceInput,
+  CommandCentre,
+  Device,
+  DeviceKind,
+  LiveView,
+  OrgUnit,
+  Role,
+  SupervisedPerson,
+  User,
+} from '@argus/shared';
+
+/**
+ * The data-access layer: what the rest of Argus may ask of the store. Callers see only these
+ * interfaces and the domain types, never SQL; the embedded default is SQLite
+ * (./sqlite/sqliteStore.ts) and another engine can implement the same interfaces. Every method
+ * is async so a networked engine fits.
+ *
+ * Every administrative change takes the acting {@link Actor} and writes its audit row in the
+ * same transaction as the change: a change is never stored without its audit row.
+ *
+ * Errors: {@link NotFoundError} for an unknown id, {@link ConflictError} for a duplicate id or
+ * username, or a delete blocked by what still refers to the row.
+ */
+
+/** Who is acting, for the audit log. `userId` null means the server itself (seed, import, recovery). */
+export interface Actor {
+  userId: string | null;
+  username: string | null;
+  address: string | null;
+}
+
+/** The server itself as an actor (seed, config import, crash recovery). */
+export const SYSTEM_ACTOR: Actor = { userId: null, username: 'system', address: null };
+
+export class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+}
+/** The row does not exist. */
+export class NotFoundError extends StoreError {
+  override readonly name = 'NotFoundError';
+}
+/** A duplicate id or name, or a delete that rows still refer to. */
+export class ConflictError extends StoreError {
+  override readonly name = 'ConflictError';
+}
+
+export interface OrgUnitRepository {
+  /** Every org unit, parents before children. */
+  list(): Promise<OrgUnit[]>;
+  get(id: string): Promise<OrgUnit | null>;
+  /** @throws NotFoundError for an unknown parent; ConflictError for a duplicate id. */
+  create(unit: OrgUnit, by: Actor): Promise<OrgUnit>;
+  rename(id: string, name: string, by: Actor): Promise<OrgUnit>;
+  /** @throws ConflictError while children, centres, devices, channels, users or persons refer to it. */
+  delete(id: string, by: Actor): Promise<void>;
+}
+
+export interface CentreRepository {
+  list(): Promise<CommandCentre[]>;
+  get(id: string): Promise<CommandCentre | null>;
+  create(centre: CommandCentre, by: Actor): Promise<CommandCentre>;
+  update(id: string, patch: Partial<Omit<CommandCentre, 'id'>>, by: Actor): Promise<CommandCentre>;
+  delete(id: string, by: Actor): Promise<void>;
+}
+
+export interface DeviceInput {
+  id: string;
+  orgUnitId: string;
+  kind: DeviceKind;
+  name: string;
+  gbDeviceId?: string | null;
+  manufacturer?: string | null;
+  model?: string | null;
+}
+
+export interface DeviceRepository {
+  list(): Promise<Device[]>;
+  get(id: string): Promise<Device | null>;
+  create(device: DeviceInput, by: Actor): Promise<Device>;
+  update(id: string, patch: Partial<Omit<DeviceInput, 'id' | 'kind'>>, by: Actor): Promise<Device>;
+  /** Deletes its channels too. */
+  delete(id: string, by: Actor): Promise<void>;
+}
+
+export interface ChannelInput {
+  id: string;
+  deviceId: string;
+  orgUnitId?: string;
+  name: string;
+  source: ChannelSourceInput;
+  ptz?: boolean;
+  enabled?: boolean;
+}
+
+/** RTSP connection details of a channel, credentials included: for ingest only, never for clients. */
+export interface RtspSecret {
+  url: string;
+  username: string | null;
+  password: string | null;
+}
+
+export interface ChannelRepository {
+  list(): Promise<Channel[]>;
+  get(id: string): Promise<Channel | null>;
+  /** The RTSP URL and credentials of an `rtsp` channel, or null. */
+  rtspSecret(id: string): Promise<RtspSecret | null>;
+  create(channel: ChannelInput, by: Actor): Promise<Channel>;
+  /** `source.password`: absent keeps the stored one, null clears it. */
+  update(id: string, patch: Partial<Omit<ChannelInput, 'id' | 'deviceId'>>, by: Actor): Promise<Channel>;
+  delete(id: string, by: Actor): Promise<void>;
+}
+
+export interface UserInput {
+  username: string;
+  displayName: string;
+  orgUnitId: string;
+  roles: Role[];
+  /** An encoded password hash (the store never sees passwords). */
+  passwordHash: string;
+}
+
+export interface UserRepository {
+  list(): Promise<User[]>;
+  get(id: string): Promise<User | null>;
+  /** The user and its password hash, by username (case-insensitive), for login. */
+  findForLogin(username: string): Promise<{ user: User; passwordHash: string } | null>;
+  /** @throws ConflictError for a username in use. */
+  create(user: UserInput, by: Actor): Promise<User>;
+  update(id: string, patch: Partial<Omit<UserInput, 'username'>> & { disabled?: boolean }, by: Actor): Promise<User>;
+  delete(id: string, by: Actor): Promise<void>;
+  recordLogin(id: string, at: number): Promise<void>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  address: string | null;
+}
+
+export interface SessionRepository {
+  create(session: Omit<SessionRecord, 'revokedAt'>): Promise<void>;
+  get(id: string): Promise<SessionRecord | null>;
+  /** Mark one session ended at `at`; a no-op when it already is. */
+  revoke(id: string, at: number): Promise<void>;
+  /** End every open session of a user; returns their ids. */
+  revokeAllForUser(userId: string, at: number): Promise<string[]>;
+  /** Delete sessions that expired before `before` (housekeeping). Returns how many. */
+  purgeExpired(before: number): Promise<number>;
+}
+
+export interface PersonRepository {
+  list(): Promise<SupervisedPerson[]>;
+  get(id: string): Promise<SupervisedPerson | null>;
+  create(person: SupervisedPerson, by: Actor): Promise<SupervisedPerson>;
+  update(id: string, patch: Partial<Omit<SupervisedPerson, 'id'>>, by: Actor): Promise<SupervisedPerson>;
+  delete(id: string, by: Actor): Promise<void>;
+}
+
+export interface ViewStart {
+  userId: string;
+  username: string;
+  channelId: string;
+  orgUnitId: string;
+  address: string | null;
+  at: number;
+}
+
+/**
+ * Live views, with their audit rows (`view.start` / `view.stop`) written in the same
+ * transaction. A view left open by a crash is closed by {@link LiveViewRepository.closeOrphans}.
+ */
+export interface LiveViewRepository {
+  /** Open a view and audit its start. Returns the view id. */
+  start(view: ViewStart): Promise<number>;
+  /** Close an open view at `at` and audit the stop with its duration; a no-op when already closed. */
+  end(id: number, at: number, reason: string): Promise<void>;
+  /** Views still open (none are, outside a running server, after recovery). */
+  open(): Promise<LiveView[]>;
+  get(id: number): Promise<LiveView | null>;
+  /**
+   * Close every view left open by a previous run at `crashAt` (clamped to each view's start),
+   * auditing each with reason `server-restart`. Returns the views closed.
+   */
+  closeOrphans(crashAt: number): Promise<LiveView[]>;
+}
+
+export interface AuditRecord {
+  at: number;
+  userId: string | null;
+  username: string | null;
+  action: AuditAction;
+  targetType?: string | null;
+  targetId?: string | null;
+  orgUnitId?: string | null;
+  address?: string | null;
+  outcome?: AuditOutcome;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  from?: number;
+  to?: number;
+  userId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Entries with id < before (paging back). */
+  before?: number;
+  limit: number;
+  /** Only entries of these org units; null means every entry (province scope). */
+  orgUnitIds: ReadonlySet<string> | null;
+}
+
+/** The append-only audit log: rows are added, never changed or removed (the schema enforces it). */
+export interface AuditRepository {
+  append(record: AuditRecord): Promise<number>;
+  /** Newest first. */
+  query(filter: AuditFilter): Promise<AuditPage>;
+}
+
+/** The server's own state: a heartbeat that marks when it was last known alive, and settings. */
+export interface ServerStateRepository {
+  /** Record that the server is alive at `at` (epoch ms). */
+  beat(at: number): Promise<void>;
+  /** The last heartbeat of a previous run, or null on a fresh store. */
+  lastBeat(): Promise<number | null>;
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+}
+
+export interface Store {
+  readonly orgUnits: OrgUnitRepository;
+  readonly centres: CentreRepository;
+  readonly devices: DeviceRepository;
+  readonly channels: ChannelRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly persons: PersonRepository;
+  readonly views: LiveViewRepository;
+  readonly audit: AuditRepository;
+  readonly server: ServerStateRepository;
+  /** Schema version after migrations. */
+  readonly schemaVersion: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { DEVICE_KINDS, ORG_LEVELS, ROLES, type AuditEntry, type Channel, type CommandCentre, type Device, type OrgUnit, type Permission, type SupervisedPerson, type User } from './domain.js';
+
+/**
+ * The HTTP API (JSON over HTTP on the SFU's port, under `/api`), declared once for the server
+ * and the wall. Request bodies and queries are validated with these schemas at the edge.
+ *
+ * Authentication: `POST /api/auth/login` answers with a signed token (JWT, HS256, RFC 7519)
+ * and also sets it as the `argus_session` cookie (HttpOnly, SameSite=Strict). Every other
+ * route takes the cookie or `Authorization: Bearer <token>`. Writes must be JSON
+ * (`content-type: application/json`) from the wall's own origin.
+ *
+ * Errors: `{ error: { code, message } }` with status 400 `bad-request`, 401 `unauthenticated`,
+ * 403 `forbidden`, 404 `not-found`, 409 `conflict`, 429 `rate-limited` (with `Retry-After`, s),
+ * 500 `internal`.
+ *
+ * Everything a user reads or writes is limited to their org unit and its subtree.
+ */
+
+export type ApiErrorCode = 'bad-request' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limited' | 'internal';
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'argus_session';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** Ids chosen by an administrator: letters, digits, `_` and `-` (GB/T 28181 20-digit ids fit). */
+export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+const orgUnitId = z.string().regex(/^\d{6}(\d{3})?$/, 'must be a 6-digit (province, city, county) or 9-digit (township) division code');
+const gbId = z.string().regex(/^\d{20}$/, 'must be a 20-digit GB/T 28181 id');
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+export const loginRequest = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
+export type LoginRequest = z.infer<typeof loginRequest>;
+export interface LoginResponse {
+  token: string;
+  /** Epoch ms when the session ends unless logged out earlier. */
+  expiresAt: number;
+  user: User;
+  permissions: Permission[];
+}
+export type MeResponse = Omit<LoginResponse, 'token'>;
+
+export const orgUnitCreate = z.strictObject({ id: orgUnitId, parentId: orgUnitId, level: z.enum(ORG_LEVELS), name: text(64) });
+export const orgUnitUpdate = z.strictObject({ name: text(64) });
+
+export const centreCreate = z.strictObject({ id: entityId, orgUnitId, name: text(64) });
+export const centreUpdate = z.strictObject({ orgUnitId: orgUnitId.optional(), name: text(64).optional() });
+
+export const deviceCreate = z.strictObject({
+  id: entityId,
+  orgUnitId,
+  kind: z.enum(DEVICE_KINDS),
+  name: text(128),
+  gbDeviceId: gbId.nullable().optional(),
+  manufacturer: text(64).nullable().optional(),
+  model: text(64).nullable().optional(),
+});
+export const deviceUpdate = deviceCreate.omit({ id: true, kind: true }).partial();
+
+const rtspUrl = z.string().max(1024).refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'rtsp:' || url.protocol === 'rtsps:') && url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}, 'must be an rtsp:// or rtsps:// URL with a host and without credentials (give username and password separately)');
+
+/** A channel's source as written; the password is write-only (null clears it, absent keeps it). */
+export const channelSourceInput = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('rtsp'), url: rtspUrl, username: z.string().max(128).nullable().optional(), password: z.string().max(256).nullable().optional() }),
+  z.strictObject({ type: z.literal('gb28181'), gbChannelId: gbId }),
+  z.strictObject({ type: z.literal('webrtc') }),
+]);
+export type ChannelSourceInput = z.infer<typeof channelSourceInput>;
+
+export const channelCreate = z.strictObject({
+  id: entityId,
+  deviceId: entityId,
+  /** Defaults to the device's org unit; must be inside the device's subtree. */
+  orgUnitId: orgUnitId.optional(),
+  name: text(128),
+  source: channelSourceInput,
+  ptz: z.boolean().default(false),
+  enabled: z.boolean().default(true),
+});
+export const channelUpdate = z.strictObject({
+  orgUnitId: orgUnitId.optional(),
+  name: text(128).optional(),
+  source: channelSourceInput.optional(),
+  ptz: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+});
+
+/** Passwords: at least 10 characters. */
+export const password = z.string().min(10, 'must be at least 10 characters').max(256);
+export const userCreate = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, 'must be 3-64 characters of A-Z a-z 0-9 . _ -'),
+  displayName: text(64),
+  orgUnitId,
+  roles: z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length),
+  password,
+});
+export const userUpdate = z.strictObject({
+  displayName: text(64).optional(),
+  orgUnitId: orgUnitId.optional(),
+  roles: z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length).optional(),
+  disabled: z.boolean().optional(),
+  /** Setting a password ends the user's sessions. */
+  password: password.optional(),
+});
+
+export const personCreate = z.strictObject({
+  id: entityId,
+  name: text(64),
+  caseNumber: text(64),
+  orgUnitId,
+  supervisionStart: date,
+  supervisionEnd: date,
+  publicConsent: z.boolean().default(false),
+});
+export const personUpdate = personCreate.omit({ id: true }).partial();
+
+/** `GET /api/audit` and `GET /api/audit.csv` filters; times are epoch ms, `before` pages back by id. */
+export const auditQuery = z.strictObject({
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  userId: z.string().max(64).optional(),
+  action: z.string().max(32).optional(),
+  targetType: z.string().max(32).optional(),
+  targetId: z.string().max(64).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type AuditQuery = z.infer<typeof auditQuery>;
+/** `GET /api/audit.csv`: the same filters, up to 100,000 rows. */
+export const auditExportQuery = auditQuery.extend({ limit: z.coerce.number().int().min(1).max(100_000).default(100_000) });
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: number | null;
+}
+
+/** Response shapes of the list routes. */
+export interface ApiLists {
+  orgUnits: { orgUnits: OrgUnit[] };
+  centres: { centres: CommandCentre[] };
+  devices: { devices: Device[] };
+  channels: { channels: Channel[] };
+  users: { users: User[] };
+  persons: { persons: SupervisedPerson[] };
+}
+
+/**
+ * The routes, for documentation (README) and for the wall's client. `permission` is what the
+ * caller needs besides a valid session; `body` and `query` name the schemas above.
+ */
+export const API_ROUTES = [
+  { method: 'POST', path: '/api/auth/login', permission: null, body: 'loginRequest', returns: 'LoginResponse; sets the session cookie' },
+  { method: 'POST', path: '/api/auth/logout', permission: null, returns: '204; ends the session, disconnects its walls' },
+  { method: 'GET', path: '/api/auth/me', permission: null, returns: 'MeResponse' },
+  { method: 'GET', path: '/api/org-units', permission: null, returns: '{ orgUnits } (your subtree, root first)' },
+  { method: 'POST', path: '/api/org-units', permission: 'admin.manage', body: 'orgUnitCreate', returns: '201 OrgUnit' },
+  { method: 'PATCH', path: '/api/org-units/:id', permission: 'admin.manage', body: 'orgUnitUpdate', returns: 'OrgUnit' },
+  { method: 'DELETE', path: '/api/org-units/:id', permission: 'admin.manage', returns: '204; 409 while it has children, centres, devices, channels, users or persons' },
+  { method: 'GET', path: '/api/centres', permission: 'admin.manage', returns: '{ centres }' },
+  { method: 'POST', path: '/api/centres', permission: 'admin.manage', body: 'centreCreate', returns: '201 CommandCentre' },
+  { method: 'PATCH', path: '/api/centres/:id', permission: 'admin.manage', body: 'centreUpdate', returns: 'CommandCentre' },
+  { method: 'DELETE', path: '/api/centres/:id', permission: 'admin.manage', returns: '204' },
+  { method: 'GET', path: '/api/devices', permission: 'admin.manage', returns: '{ devices }' },
+  { method: 'POST', path: '/api/devices', permission: 'admin.manage', body: 'deviceCreate', returns: '201 Device' },
+  { method: 'PATCH', path: '/api/devices/:id', permission: 'admin.manage', body: 'deviceUpdate', returns: 'Device' },
+  { method: 'DELETE', path: '/api/devices/:id', permission: 'admin.manage', returns: '204; its channels go too' },
+  { method: 'GET', path: '/api/channels', permission: 'admin.manage', returns: '{ channels }' },
+  { method: 'POST', path: '/api/channels', permission: 'admin.manage', body: 'channelCreate', returns: '201 Channel; ingest starts' },
+  { method: 'PATCH', path: '/api/channels/:id', permission: 'admin.manage', body: 'channelUpdate', returns: 'Channel; ingest restarts if the source changed' },
+  { method: 'DELETE', path: '/api/channels/:id', permission: 'admin.manage', returns: '204; ingest stops, walls drop it' },
+  { method: 'GET', path: '/api/users', permission: 'admin.manage', returns: '{ users }' },
+  { method: 'POST', path: '/api/users', permission: 'admin.manage', body: 'userCreate', returns: '201 User' },
+  { method: 'PATCH', path: '/api/users/:id', permission: 'admin.manage', body: 'userUpdate', returns: 'User; a new password, new roles, a new org unit or disabling ends its sessions' },
+  { method: 'DELETE', path: '/api/users/:id', permission: 'admin.manage', returns: '204; ends its sessions (its audit rows stay)' },
+  { method: 'GET', path: '/api/persons', permission: 'persons.manage', returns: '{ persons } (audited)' },
+  { method: 'POST', path: '/api/persons', permission: 'persons.manage', body: 'personCreate', returns: '201 SupervisedPerson' },
+  { method: 'PATCH', path: '/api/persons/:id', permission: 'persons.manage', body: 'personUpdate', returns: 'SupervisedPerson' },
+  { method: 'DELETE', path: '/api/persons/:id', permission: 'persons.manage', returns: '204' },
+  { method: 'GET', path: '/api/audit', permission: 'audit.read', query: 'auditQuery', returns: 'AuditPage, newest first' },
+  { method: 'GET', path: '/api/audit.csv', permission: 'audit.read', query: 'auditQuery (limit up to 100000)', returns: 'text/csv (UTF-8 with BOM); the export is itself audited' },
+] as const;

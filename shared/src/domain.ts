@@ -1,0 +1,182 @@
+/**
+ * The domain as stored and as the HTTP API returns it: the province's org tree, command
+ * centres, devices and their channels, users and roles, supervised persons, live views and
+ * the audit log. Times are epoch milliseconds (UTC) unless a field says otherwise.
+ */
+
+/** Levels of the province's org tree, top down (province → 14 cities → counties → townships). */
+export const ORG_LEVELS = ['province', 'city', 'county', 'township'] as const;
+export type OrgLevel = (typeof ORG_LEVELS)[number];
+
+/**
+ * A node of the org tree. `id` is an administrative-division style code (GB/T 2260 shape:
+ * 6 digits for province, city and county, 9 for a township), stable for the node's life.
+ */
+export interface OrgUnit {
+  id: string;
+  /** null only for the root (the province). */
+  parentId: string | null;
+  level: OrgLevel;
+  name: string;
+}
+
+/** A command centre (指挥中心); centres sit at province, city and county nodes. */
+export interface CommandCentre {
+  id: string;
+  orgUnitId: string;
+  name: string;
+}
+
+/**
+ * Kinds of device:
+ * - `venue-camera`: a fixed camera in a corrections office (RTSP);
+ * - `body-worn`: an officer's body-worn camera;
+ * - `vehicle`: a vehicle unit;
+ * - `gb28181`: a GB/T 28181 device or lower platform (Skynet, Sharp Eyes);
+ * - `webrtc-publisher`: a browser or app publishing over WebRTC/WHIP (roll-call phones).
+ */
+export const DEVICE_KINDS = ['venue-camera', 'body-worn', 'vehicle', 'gb28181', 'webrtc-publisher'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export interface Device {
+  id: string;
+  orgUnitId: string;
+  kind: DeviceKind;
+  name: string;
+  /** 20-digit GB/T 28181 device ID (GB/T 28181-2016 Appendix D), for `gb28181` devices; else null. */
+  gbDeviceId: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  createdAt: number;
+}
+
+/**
+ * Where a channel's media comes from. RTSP credentials are stored but never returned by the
+ * API or sent to walls: `hasPassword` says whether one is set.
+ */
+export type ChannelSource =
+  | { type: 'rtsp'; url: string; username: string | null; hasPassword: boolean }
+  | { type: 'gb28181'; gbChannelId: string }
+  | { type: 'webrtc' };
+
+/** One video channel of a device; what a wall tile shows. `id` is the wall's camera id. */
+export interface Channel {
+  id: string;
+  deviceId: string;
+  /** The org unit that owns this channel; scoping is decided on it. Defaults to the device's. */
+  orgUnitId: string;
+  name: string;
+  source: ChannelSource;
+  ptz: boolean;
+  /** Disabled channels are not ingested and not listed on walls. */
+  enabled: boolean;
+}
+
+/** Roles. One user holds one or more. */
+export const ROLES = ['admin', 'operator', 'supervisor', 'presenter', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What each role may do. Duties are separated (三员分立): administrators configure but do not
+ * watch video or read the audit log; auditors read the audit log and nothing else.
+ * Everything is further limited to the user's org unit and its subtree.
+ */
+export const PERMISSIONS = {
+  /** List and watch live channels on the wall. */
+  'wall.view': ['operator', 'supervisor', 'presenter'],
+  /** Manage org units, centres, devices, channels and users. */
+  'admin.manage': ['admin'],
+  /** Read and export the audit log. */
+  'audit.read': ['auditor'],
+  /** Read and manage supervised persons (sensitive personal data). */
+  'persons.manage': ['supervisor'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+/** The permissions that `roles` grant together. */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((permission) =>
+    (PERMISSIONS[permission] as readonly Role[]).some((role) => roles.includes(role)),
+  );
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  orgUnitId: string;
+  roles: Role[];
+  disabled: boolean;
+  createdAt: number;
+  lastLoginAt: number | null;
+}
+
+/** A person serving a community-corrections sentence (社区矫正对象). Sensitive personal data. */
+export interface SupervisedPerson {
+  id: string;
+  name: string;
+  caseNumber: string;
+  orgUnitId: string;
+  /** Calendar dates, `YYYY-MM-DD`. */
+  supervisionStart: string;
+  supervisionEnd: string;
+  /** Consent to appear unredacted on public livestreams; without it the face is blurred. */
+  publicConsent: boolean;
+}
+
+/** One live view: a user watching a channel from a consume until the consumer closed. */
+export interface LiveView {
+  id: number;
+  userId: string;
+  channelId: string;
+  startedAt: number;
+  /** null while the view is open. */
+  endedAt: number | null;
+  /** Why it ended: `closed` (tile switched or cleared), `disconnected`, `camera-lost`, `server-restart`, ... */
+  endReason: string | null;
+}
+
+/** Outcome of an audited action. */
+export type AuditOutcome = 'ok' | 'denied' | 'failed';
+
+/**
+ * Audited actions:
+ * - `auth.login`, `auth.login-failed`, `auth.logout`, `auth.expired`;
+ * - `view.start`, `view.stop`, `view.denied`;
+ * - `admin.create`, `admin.update`, `admin.delete` (target type names the entity);
+ * - `audit.export`; `persons.read`.
+ */
+export type AuditAction =
+  | 'auth.login'
+  | 'auth.login-failed'
+  | 'auth.logout'
+  | 'view.start'
+  | 'view.stop'
+  | 'view.denied'
+  | 'admin.create'
+  | 'admin.update'
+  | 'admin.delete'
+  | 'audit.export'
+  | 'persons.read';
+
+/** One append-only audit row. */
+export interface AuditEntry {
+  /** Increasing sequence number. */
+  id: number;
+  at: number;
+  /** The acting user, or null (e.g. a failed login of an unknown user, the server itself). */
+  userId: string | null;
+  /** Username as typed or as it was at the time (kept even if the user is deleted later). */
+  username: string | null;
+  action: AuditAction;
+  /** e.g. `channel`, `user`, `org-unit`, `centre`, `device`, `session`, `person`. */
+  targetType: string | null;
+  targetId: string | null;
+  /** The org unit the target belongs to, for scoping audit queries. */
+  orgUnitId: string | null;
+  /** Client address (IP) where known. */
+  address: string | null;
+  outcome: AuditOutcome;
+  /** Action-specific details, e.g. `{ durationMs }` for `view.stop`, `{ reason }` for failures. */
+  detail: Record<string, unknown>;
+}
