@@ -21,7 +21,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSfuConfig, type CameraSummary } from '@argus/shared';
-import { createLogger, freeTcpPort, freeUdpPort, startRtspTestServer, startSfu, type RtspMount, type SfuHandle } from '@argus/sfu';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createLogger, freeTcpPort, freeUdpPort, provisionSession, startRtspTestServer, startSfu, type RtspMount, type SfuHandle } from '@argus/sfu';
 import { Cleanup } from './cleanup.js';
 import { FRAME_HEIGHT, FRAME_WIDTH } from './framePainter.js';
 import { frameSourceFfmpegArgs, startFrameSource, type FrameSource } from './frameSource.js';
@@ -129,9 +130,12 @@ async function main(): Promise<number> {
       return rtsp.stop();
     });
 
+    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'argus-bench-store-'));
+    cleanup.add('store', () => rmSync(storeDir, { recursive: true, force: true }));
     const config = parseSfuConfig({
       http: { host: '127.0.0.1', port: 0 },
       mediasoup: { numWorkers: 1 },
+      store: { path: path.join(storeDir, 'argus.db') },
       cameras: CAMERAS.map((c) => ({ id: c.id, name: `bench ${c.id}`, url: rtsp.url(c.id) })),
     });
     const sfu = await startSfu(config, {
@@ -147,7 +151,8 @@ async function main(): Promise<number> {
     process.stderr.write(`cameras live (${cameraSummaries.map((c) => `${c.id}: ${c.videoPath}`).join(', ')}); wall at ${sfu.url}\n`);
 
     // The wall in Chromium, camera A in tile 0.
-    const wall = await openWall(sfu.url);
+    const { token } = await provisionSession(sfu, 'bench-operator');
+    const wall = await openWall(sfu.url, token);
     cleanup.add('Chromium', () => wall.close());
     const browserVersion = wall.context.browser()?.version() ?? null;
     for (const camera of CAMERAS) await waitCameraListed(wall.page, camera.id, 15_000);

@@ -17,9 +17,10 @@ export interface Wall {
 /**
  * Launch Chromium on a fresh profile (a new temporary user data dir, so no saved layout),
  * install the probe and open the wall at `url`, showing one tile (layout 1).
+ * @param sessionToken a session token of an operator who sees the cameras (sent as the session cookie).
  * @param timeoutMs for page load and each UI step, ms.
  */
-export async function openWall(url: string, timeoutMs = 15_000): Promise<Wall> {
+export async function openWall(url: string, sessionToken: string, timeoutMs = 15_000): Promise<Wall> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-chromium-'));
   let context: BrowserContext;
   try {
@@ -52,6 +53,8 @@ export async function openWall(url: string, timeoutMs = 15_000): Promise<Wall> {
   try {
     wall.page.setDefaultTimeout(timeoutMs);
     wall.probe = await installLatencyProbe(wall.page);
+    // Logged in as the bench's operator: the session cookie the login page would have set.
+    await context.addCookies([{ name: 'argus_session', value: sessionToken, url, httpOnly: true, sameSite: 'Strict' }]);
     await wall.page.goto(url, { timeout: timeoutMs });
     await wall.page.click('[data-testid="layout-1"]');
     await wall.page.waitForSelector('[data-testid="tile-0"] video', { state: 'attached' });

@@ -18,3 +18,4 @@ export { freeTcpPort, freeUdpPort } from './demo/freePort.js';
 export { startRtspTestServer, RTSP_SERVER_SCRIPT, type RtspMount, type RtspTestServer, type MountVideoCodec } from './demo/rtspTestServer.js';
 export { startFileFeed, startTestPatternFeed, type Feed, type TestPatternOptions } from './demo/feeds.js';
 export { CHROMIUM_PATH, HEADLESS_CHROMIUM_FLAGS } from './demo/chromiumFlags.js';
+export { provisionSession } from './demo/operatorSession.js';

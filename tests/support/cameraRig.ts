@@ -20,7 +20,7 @@ import {
 /** A camera of the rig: a looped file or a test pattern, behind one RTSP mount. */
 export type RigCamera =
   | { id: string; name: string; file: string; withAudio?: boolean }
-  | { id: string; name: string; pattern: { video: 'h264' | 'h265' | 'mpeg4'; h264Profile?: 'baseline' | 'main' | 'high' } };
+  | { id: string; name: string; pattern: { video: 'h264' | 'h265' | 'mpeg4'; h264Profile?: 'baseline' | 'main' | 'high'; width?: number; height?: number; fps?: number } };
 
 /**
  * Real parts for a test: ffmpeg feeds → GStreamer RTSP server on loopback → the SFU (real

@@ -8,7 +8,10 @@ import { connectionChanged, type IngestCamera } from './ingestCamera.js';
 export interface CameraRegistryEvents {
   /** A camera's summary changed, or a camera was added; walls are told through `cameraState`. */
   change: [CameraSummary];
-  /** A camera was removed, or moved away from the org unit in this summary (a `change` follows a move). */
+  /**
+   * A camera was removed, or moved away from the org unit in this (old) summary. Emitted after
+   * the registry holds the new state: `get(id)` tells a move (present, new org unit) from a removal.
+   */
   removed: [CameraSummary];
 }
 
@@ -42,29 +45,27 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
   async reconcile(cameras: readonly IngestCamera[]): Promise<void> {
     const wanted = new Map(cameras.map((camera) => [camera.id, camera]));
     const stopping: Array<Promise<void>> = [];
+    // Announced last, once the new state is in place, so listeners can tell a move from a removal.
+    const gone: CameraSummary[] = [];
     for (const [id, source] of this.sources) {
       const next = wanted.get(id);
       if (next && !connectionChanged(source.connection, next)) {
-        const { name, orgUnitId, orgUnitName } = source.summary;
-        if (orgUnitId !== next.orgUnitId) this.emit('removed', source.summary);
-        if (name !== next.name || orgUnitId !== next.orgUnitId || orgUnitName !== next.orgUnitName) {
+        const before = source.summary;
+        if (before.name !== next.name || before.orgUnitId !== next.orgUnitId || before.orgUnitName !== next.orgUnitName) {
           source.setLabels({ name: next.name, orgUnitId: next.orgUnitId, orgUnitName: next.orgUnitName });
         }
+        if (before.orgUnitId !== next.orgUnitId) gone.push(before);
         wanted.delete(id);
         continue;
       }
       this.sources.delete(id);
       stopping.push(source.stop());
-      if (!next) {
-        this.log.info('camera removed', { camera: id });
-        this.emit('removed', source.summary);
-      } else {
-        this.log.info('camera source changed; restarting ingest', { camera: id });
-        if (source.summary.orgUnitId !== next.orgUnitId) this.emit('removed', source.summary);
-      }
+      if (!next || source.summary.orgUnitId !== next.orgUnitId) gone.push(source.summary);
+      this.log.info(next ? 'camera source changed; restarting ingest' : 'camera removed', { camera: id });
     }
     await Promise.all(stopping);
     for (const camera of wanted.values()) this.start(camera);
+    for (const summary of gone) this.emit('removed', summary);
   }
 
   get(cameraId: string): RtspSource | undefined {

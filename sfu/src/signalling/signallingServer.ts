@@ -72,8 +72,11 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
     const rooms = roomsFor(summary.orgUnitId);
     if (rooms.length > 0) io.to(rooms).emit('cameraState', summary);
   };
+  // Only walls that can no longer see the camera are told it is gone (a move keeps it for units above both places).
   const onRemoved = (summary: CameraSummary) => {
-    const rooms = roomsFor(summary.orgUnitId);
+    const now = deps.cameras.get(summary.id)?.summary;
+    const keep = new Set(now ? roomsFor(now.orgUnitId) : []);
+    const rooms = roomsFor(summary.orgUnitId).filter((room) => !keep.has(room));
     if (rooms.length > 0) io.to(rooms).emit('cameraRemoved', { cameraId: summary.id });
   };
   const onCatalogChanged = () => {
