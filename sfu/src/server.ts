@@ -12,6 +12,9 @@ import { bootstrapStore, type BootstrapResult } from './store/bootstrap.js';
 import { openSqliteStore } from './store/sqlite/sqliteStore.js';
 import type { Store } from './store/store.js';
 
+/** How long ended session rows are kept before housekeeping deletes them, ms. */
+const SESSION_ROWS_KEPT_MS = 30 * 24 * 3600_000;
+
 export interface SfuHandle {
   /** Base URL of the wall, e.g. `http://127.0.0.1:8080/`. */
   url: string;
@@ -46,6 +49,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   const log = options.log ?? createLogger('sfu');
   const store = openSqliteStore(config.store.path);
   let heartbeat: NodeJS.Timeout | null = null;
+  let housekeeping: NodeJS.Timeout | null = null;
   let pool: WorkerPool | null = null;
   let cameras: CameraRegistry | null = null;
   const killIngest = () => cameras?.killAllNow();
@@ -59,6 +63,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       store.server.beat(Date.now()).catch((error: Error) => log.error('heartbeat write failed', { error }));
     }, config.store.heartbeatMs);
     heartbeat.unref();
+    // Housekeeping: session rows are kept 30 days past their expiry (audit rows keep the history).
+    const purge = () => store.sessions.purgeExpired(Date.now() - SESSION_ROWS_KEPT_MS).catch((error: Error) => log.error('session purge failed', { error }));
+    void purge();
+    housekeeping = setInterval(purge, 3600_000);
+    housekeeping.unref();
     const bootstrap = await bootstrapStore(store, config, log.child('store'));
     const auth = await AuthService.create(store, config.auth, log.child('auth'));
 
@@ -120,6 +129,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
         await workers.close();
         httpServer.closeAllConnections();
         if (heartbeat) clearInterval(heartbeat);
+        if (housekeeping) clearInterval(housekeeping);
         // Views of walls that did not disconnect in time end with the server.
         await store.views.closeOrphans(Date.now());
         await store.server.beat(Date.now());
@@ -129,6 +139,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   } catch (error) {
     process.off('exit', killIngest);
     if (heartbeat) clearInterval(heartbeat);
+    if (housekeeping) clearInterval(housekeeping);
     await cameras?.close();
     await pool?.close();
     await store.close();

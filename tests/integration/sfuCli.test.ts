@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION } from '@argus/sfu';
 import { REPO_ROOT } from '../support/paths.js';
 
 const run = promisify(execFile);
@@ -33,5 +35,24 @@ describe('argus-sfu start-up with a bad configuration file', () => {
     const result = await startWith('{"cameras": [');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/argus\.json: not valid JSON/);
+  });
+
+  it('stops with exit code 2 and a clear message when the database cannot be opened', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-db-'));
+    // A folder where the database file should be.
+    const result = await startWith(JSON.stringify({ http: { port: 0 }, store: { path: dir } }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/argus-sfu: cannot open the database/);
+  });
+
+  it('refuses a database written by a newer Argus (a downgrade), with exit code 2', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-db-'));
+    const file = path.join(dir, 'argus.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    const result = await startWith(JSON.stringify({ http: { port: 0 }, store: { path: file } }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/newer than this build of Argus knows/);
   });
 });
