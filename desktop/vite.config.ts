@@ -13,7 +13,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    // `vite dev` against a running SFU on 8080.
-    proxy: { '/socket.io': { target: 'http://127.0.0.1:8080', ws: true } },
+    // `vite dev` against a running SFU on 8080: signalling and the HTTP API. The Host header
+    // is passed through unchanged, so the SFU sees the dev page as same-origin and the session
+    // cookie it sets belongs to the dev origin.
+    proxy: {
+      '/socket.io': { target: 'http://127.0.0.1:8080', ws: true },
+      '/api': { target: 'http://127.0.0.1:8080' },
+    },
   },
 });

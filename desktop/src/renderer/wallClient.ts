@@ -33,10 +33,30 @@ export interface TileConsumer {
 export interface WallClientEvents {
   /** The socket (re)connected; `session` increments each time, and consumers of older sessions are dead. */
   session: (session: number) => void;
-  disconnected: () => void;
+  /**
+   * The socket disconnected. socket.io's `reason`: `io server disconnect` means the SFU closed
+   * it (after `sessionEnded`, or for another reason) and it does not reconnect by itself;
+   * otherwise it does.
+   */
+  disconnected: (reason: string) => void;
   cameraState: (camera: CameraSummary) => void;
+  /** A camera this wall could see was removed or moved out of the user's subtree. */
+  cameraRemoved: (cameraId: string) => void;
+  /** The user's session ended (the SFU disconnects right after). */
+  sessionEnded: (reason: SessionEndReason) => void;
+  /**
+   * The SFU refused the connection (`connect_error` from its handshake check): `unauthenticated`
+   * or `forbidden`, about the session; anything else is retried after {@link REFUSED_RETRY_MS}.
+   */
+  refused: (message: string) => void;
   consumerClosed: (consumerId: string) => void;
 }
+
+/** Why the SFU ended a session (shared/src/signalling.ts `sessionEnded`). */
+export type SessionEndReason = Parameters<ServerEvents['sessionEnded']>[0]['reason'];
+
+/** A refusal not about the session (e.g. the SFU starting up) is retried after this long, ms. */
+export const REFUSED_RETRY_MS = 5000;
 
 /** How long a request may wait for its acknowledgement, ms. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -51,24 +71,66 @@ export class WallClient {
   private device: Promise<Device> | null = null;
   private transport: Promise<msTypes.Transport> | null = null;
   private session = 0;
+  private retryTimer: number | null = null;
   private readonly listeners: { [K in keyof WallClientEvents]: Set<WallClientEvents[K]> } = {
     session: new Set(),
     disconnected: new Set(),
     cameraState: new Set(),
+    cameraRemoved: new Set(),
+    sessionEnded: new Set(),
+    refused: new Set(),
     consumerClosed: new Set(),
   };
 
+  /**
+   * Nothing connects until {@link open}. The handshake is authenticated by the session cookie,
+   * which the browser sends along because the SFU is the page's own origin. Each client has
+   * its own connection (`forceNew`): a later login's client must not share a socket with an
+   * earlier one.
+   */
   constructor(url?: string) {
-    this.socket = io(url ?? window.location.origin, { transports: ['websocket'] });
+    this.socket = io(url ?? window.location.origin, { transports: ['websocket'], autoConnect: false, forceNew: true });
     this.socket.on('connect', () => {
       this.device = null;
       this.transport = null;
       this.session++;
       this.emit('session', this.session);
     });
-    this.socket.on('disconnect', () => this.emit('disconnected'));
+    this.socket.on('disconnect', (reason) => this.emit('disconnected', reason));
+    this.socket.on('connect_error', (error) => {
+      // socket.active is false when the SFU's handshake check refused us (socket.io does not
+      // retry those); true for transport errors, which socket.io retries with its own backoff.
+      if (this.socket.active) return;
+      this.emit('refused', error.message);
+      if (error.message !== 'unauthenticated' && error.message !== 'forbidden') {
+        this.clearRetry();
+        this.retryTimer = window.setTimeout(() => {
+          this.retryTimer = null;
+          this.socket.connect();
+        }, REFUSED_RETRY_MS);
+      }
+    });
     this.socket.on('cameraState', (camera) => this.emit('cameraState', camera));
+    this.socket.on('cameraRemoved', ({ cameraId }) => this.emit('cameraRemoved', cameraId));
+    this.socket.on('sessionEnded', ({ reason }) => this.emit('sessionEnded', reason));
     this.socket.on('consumerClosed', ({ consumerId }) => this.emit('consumerClosed', consumerId));
+  }
+
+  /** Connect (again); socket.io reconnects by itself after network trouble until {@link close}. */
+  open(): void {
+    this.clearRetry();
+    if (!this.socket.active) this.socket.connect();
+  }
+
+  /** Disconnect and stay disconnected (logout, leaving the wall). Consumers die with the connection. */
+  close(): void {
+    this.clearRetry();
+    this.socket.disconnect();
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   on<K extends keyof WallClientEvents>(event: K, listener: WallClientEvents[K]): () => void {

@@ -22,6 +22,8 @@ export type WallLayoutAction =
   | { type: 'selectTile'; index: number }
   | { type: 'assignCamera'; cameraId: string }
   | { type: 'clearTile'; index: number }
+  /** A camera went away (deleted, or moved out of the user's org subtree): every tile showing it becomes empty. */
+  | { type: 'removeCamera'; cameraId: string }
   | { type: 'toggleMaximise'; index: number };
 
 export function initialWallLayout(layout: LayoutSize = 4): WallLayoutState {
@@ -58,6 +60,10 @@ export function wallLayoutReducer(state: WallLayoutState, action: WallLayoutActi
       const tiles = state.tiles.slice();
       tiles[action.index] = null;
       return { ...state, tiles };
+    }
+    case 'removeCamera': {
+      if (!state.tiles.includes(action.cameraId)) return state;
+      return { ...state, tiles: state.tiles.map((t) => (t === action.cameraId ? null : t)) };
     }
     case 'toggleMaximise':
       if (state.maximised === action.index) return { ...state, maximised: null };

@@ -1,103 +1,77 @@
-import { useEffect, useMemo, useReducer, useState } from 'react';
-import type { CameraSummary } from '@argus/shared';
-import { WallClient } from '../wallClient.js';
-import { gridColumns, initialWallLayout, isTileVisible, LAYOUTS, wallLayoutReducer, type WallLayoutState } from '../wallLayout.js';
-import { CameraList } from './CameraList.js';
-import { Tile } from './Tile.js';
-import { Toolbar } from './Toolbar.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeResponse } from '@argus/shared';
+import { api } from '../api/apiClient.js';
+import { toApiError } from '../api/apiError.js';
+import type { LoginNotice } from '../sessionNotice.js';
+import { LoginPage } from './LoginPage.js';
+import { Shell } from './Shell.js';
 
-const LAYOUT_STORAGE_KEY = 'argus.wallLayout';
+type AuthState =
+  | { status: 'checking' }
+  | { status: 'anonymous'; notice: LoginNotice | null }
+  /** `login` numbers the logins of this page, so every login starts a fresh shell (and wall connection). */
+  | { status: 'signedIn'; me: MeResponse; login: number };
 
-function restoreLayout(): WallLayoutState {
-  try {
-    const saved = JSON.parse(window.localStorage.getItem(LAYOUT_STORAGE_KEY) ?? 'null') as WallLayoutState | null;
-    if (
-      saved &&
-      LAYOUTS.includes(saved.layout) &&
-      Array.isArray(saved.tiles) &&
-      saved.tiles.length === 16 &&
-      saved.tiles.every((t) => t === null || typeof t === 'string')
-    ) {
-      return { ...initialWallLayout(saved.layout), tiles: saved.tiles };
-    }
-  } catch {
-    /* a damaged saved layout is ignored */
-  }
-  return initialWallLayout();
-}
-
-/** Whether the page is shown (a minimised window or background tab pauses every tile). */
-function usePageVisible(): boolean {
-  const [visible, setVisible] = useState(document.visibilityState === 'visible');
-  useEffect(() => {
-    const onChange = () => setVisible(document.visibilityState === 'visible');
-    document.addEventListener('visibilitychange', onChange);
-    return () => document.removeEventListener('visibilitychange', onChange);
-  }, []);
-  return visible;
-}
-
-/** The wall: toolbar, camera list and the grid of tiles. The layout survives a reload. */
+/**
+ * The app: asks the server who is logged in (`GET /api/auth/me`: the HttpOnly session cookie
+ * survives a reload), then shows the login page or the shell. Any sign that the session
+ * ended (the SFU's `sessionEnded`, a refused connection, a 401 from the API, the expiry time)
+ * returns to the login page with the reason.
+ */
 export function App() {
-  const client = useMemo(() => new WallClient(), []);
-  const [session, setSession] = useState(0);
-  const [connected, setConnected] = useState(false);
-  const [cameras, setCameras] = useState<Map<string, CameraSummary>>(new Map());
-  const [layout, dispatch] = useReducer(wallLayoutReducer, undefined, restoreLayout);
-  const pageVisible = usePageVisible();
+  const { t } = useTranslation();
+  const [auth, setAuth] = useState<AuthState>({ status: 'checking' });
+  const logins = useRef(0);
+  const loggingOut = useRef(false);
+
+  const signIn = useCallback((me: MeResponse) => setAuth({ status: 'signedIn', me, login: ++logins.current }), []);
+  /** The session ended under us; ignored while logging out here (the SFU tells this wall too) and when already out. */
+  const ended = useCallback((notice: LoginNotice) => {
+    if (loggingOut.current) return;
+    setAuth((previous) => (previous.status === 'signedIn' ? { status: 'anonymous', notice } : previous));
+  }, []);
 
   useEffect(() => {
-    const offSession = client.on('session', (s) => {
-      setConnected(true);
-      setSession(s);
-      client
-        .listCameras()
-        .then((list) => setCameras(new Map(list.map((c) => [c.id, c]))))
-        .catch(() => undefined /* retried on the next session */);
-    });
-    // Without the server nothing is known to be live: show every camera as lost until it answers again.
-    const offDisconnected = client.on('disconnected', () => {
-      setConnected(false);
-      setCameras((previous) => new Map([...previous].map(([id, c]) => [id, { ...c, state: 'lost' as const, videoProducerId: null, audioProducerId: null }])));
-    });
-    const offState = client.on('cameraState', (camera) => setCameras((previous) => new Map(previous).set(camera.id, camera)));
+    let current = true;
+    api.me().then(
+      (me) => current && signIn(me),
+      (error: unknown) => current && setAuth({ status: 'anonymous', notice: toApiError(error).code === 'unauthenticated' ? null : 'unreachable' }),
+    );
     return () => {
-      offSession();
-      offDisconnected();
-      offState();
+      current = false;
     };
-  }, [client]);
+  }, [signIn]);
 
   useEffect(() => {
-    window.localStorage.setItem(LAYOUT_STORAGE_KEY, JSON.stringify(layout));
-  }, [layout]);
+    api.onUnauthenticated = () => ended('expired');
+    return () => {
+      api.onUnauthenticated = null;
+    };
+  }, [ended]);
 
-  const columns = layout.maximised !== null ? 1 : gridColumns(layout.layout);
-  return (
-    <div className="wall">
-      <Toolbar layout={layout.layout} onLayout={(size) => dispatch({ type: 'setLayout', layout: size })} connected={connected} />
-      <div className="wall__body">
-        <CameraList cameras={[...cameras.values()]} onPick={(cameraId) => dispatch({ type: 'assignCamera', cameraId })} />
-        <main className="grid" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)`, gridTemplateRows: `repeat(${columns}, 1fr)` }}>
-          {layout.tiles.map((cameraId, index) => {
-            const onScreen = isTileVisible(layout, index);
-            return (
-              <div key={index} className="grid__cell" style={{ display: onScreen ? 'block' : 'none' }}>
-                <Tile
-                  client={client}
-                  session={session}
-                  index={index}
-                  camera={cameraId ? (cameras.get(cameraId) ?? null) : null}
-                  visible={onScreen && pageVisible}
-                  selected={layout.selected === index}
-                  onSelect={() => dispatch({ type: 'selectTile', index })}
-                  onToggleMaximise={() => dispatch({ type: 'toggleMaximise', index })}
-                />
-              </div>
-            );
-          })}
-        </main>
-      </div>
-    </div>
-  );
+  const logout = useCallback(async () => {
+    loggingOut.current = true;
+    try {
+      await api.logout();
+      setAuth({ status: 'anonymous', notice: 'logged-out' });
+    } finally {
+      loggingOut.current = false;
+    }
+  }, []);
+
+  switch (auth.status) {
+    case 'checking':
+      return (
+        <div className="login">
+          <p className="login__checking" data-testid="session-checking">
+            {t('app.checking')}
+          </p>
+        </div>
+      );
+    case 'anonymous':
+      return <LoginPage notice={auth.notice} onLoggedIn={signIn} />;
+    case 'signedIn':
+      return <Shell key={auth.login} me={auth.me} onEnded={ended} onLogout={logout} />;
+  }
 }

@@ -1,33 +1,92 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n.js';
+import type { ViewId } from '../views.js';
 import { LAYOUTS, type LayoutSize } from '../wallLayout.js';
+import { describeApiError } from './apiErrorText.js';
+import { LanguageSelect } from './LanguageSelect.js';
 
-/** Layout buttons (1, 4, 9, 16), language switch and connection status. */
-export function Toolbar({ layout, onLayout, connected }: { layout: LayoutSize; onLayout: (layout: LayoutSize) => void; connected: boolean }) {
-  const { t, i18n } = useTranslation();
+/** The wall's own controls, shown while the wall view is. */
+export interface WallControls {
+  layout: LayoutSize;
+  onLayout: (layout: LayoutSize) => void;
+  connected: boolean;
+}
+
+interface ToolbarProps {
+  /** The views the user may open; tabs appear when there is more than one. */
+  views: readonly ViewId[];
+  view: ViewId | null;
+  onView: (view: ViewId) => void;
+  wall: WallControls | null;
+  userName: string;
+  orgUnitName: string;
+  /** @throws when the server could not be told (the session may still be valid). */
+  onLogout: () => Promise<void>;
+}
+
+/**
+ * View tabs, the wall's layout buttons and connection status, the signed-in user and their
+ * org unit, language switch and logout.
+ *
+ * Test hooks: `view-wall`, `view-admin`, `view-audit`, `layout-N`, `connection`, `current-user`,
+ * `current-org-unit`, `language`, `logout`, `logout-error`.
+ */
+export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onLogout }: ToolbarProps) {
+  const { t } = useTranslation();
+  const [loggingOut, setLoggingOut] = useState(false);
+  const [logoutError, setLogoutError] = useState<string | null>(null);
+  const logout = () => {
+    setLoggingOut(true);
+    setLogoutError(null);
+    onLogout().catch((error: unknown) => {
+      setLoggingOut(false);
+      setLogoutError(t('toolbar.logoutFailed', { message: describeApiError(t, error) }));
+    });
+  };
   return (
     <header className="toolbar">
       <h1>{t('app.title')}</h1>
-      <div className="toolbar__group" role="group" aria-label={t('toolbar.layout')}>
-        {LAYOUTS.map((size) => (
-          <button key={size} type="button" data-testid={`layout-${size}`} aria-pressed={layout === size} className={layout === size ? 'active' : ''} onClick={() => onLayout(size)}>
-            {t('layout.n', { count: size })}
-          </button>
-        ))}
-      </div>
-      <span className={`toolbar__connection ${connected ? 'ok' : 'lost'}`} data-testid="connection">
-        {connected ? t('connection.ok') : t('connection.lost')}
-      </span>
-      <label className="toolbar__language">
-        {t('toolbar.language')}
-        <select data-testid="language" value={i18n.language} onChange={(e) => setLanguage(e.target.value as LanguageCode)}>
-          {LANGUAGES.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.label}
-            </option>
+      {views.length > 1 && (
+        <nav className="toolbar__views" role="tablist" aria-label={t('toolbar.views')}>
+          {views.map((id) => (
+            <button key={id} type="button" role="tab" data-testid={`view-${id}`} aria-selected={view === id} className={view === id ? 'active' : ''} onClick={() => onView(id)}>
+              {t(`views.${id}`)}
+            </button>
           ))}
-        </select>
-      </label>
+        </nav>
+      )}
+      {wall && (
+        <div className="toolbar__group" role="group" aria-label={t('toolbar.layout')}>
+          {LAYOUTS.map((size) => (
+            <button key={size} type="button" data-testid={`layout-${size}`} aria-pressed={wall.layout === size} className={wall.layout === size ? 'active' : ''} onClick={() => wall.onLayout(size)}>
+              {t('layout.n', { count: size })}
+            </button>
+          ))}
+        </div>
+      )}
+      <span className="toolbar__spacer" />
+      {wall && (
+        <span className={`toolbar__connection ${wall.connected ? 'ok' : 'lost'}`} data-testid="connection">
+          {wall.connected ? t('connection.ok') : t('connection.lost')}
+        </span>
+      )}
+      <span className="toolbar__user" title={t('toolbar.user')}>
+        <span data-testid="current-user">{userName}</span>
+        {orgUnitName !== '' && (
+          <span className="toolbar__unit" data-testid="current-org-unit">
+            {orgUnitName}
+          </span>
+        )}
+      </span>
+      <LanguageSelect />
+      {logoutError && (
+        <span className="toolbar__error" role="alert" data-testid="logout-error">
+          {logoutError}
+        </span>
+      )}
+      <button type="button" className="toolbar__logout" data-testid="logout" disabled={loggingOut} onClick={logout}>
+        {loggingOut ? t('toolbar.loggingOut') : t('toolbar.logout')}
+      </button>
     </header>
   );
 }

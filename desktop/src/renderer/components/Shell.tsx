@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeResponse, OrgUnit } from '@argus/shared';
+import { api } from '../api/apiClient.js';
+import { toApiError } from '../api/apiError.js';
+import { flattenOrgTree } from '../orgTree.js';
+import type { LoginNotice } from '../sessionNotice.js';
+import { useWall } from '../useWall.js';
+import { availableViews, initialView, type ViewId } from '../views.js';
+import { AdminPage } from './admin/AdminPage.js';
+import { AuditPage } from './AuditPage.js';
+import { Toolbar } from './Toolbar.js';
+import { WallView } from './WallView.js';
+
+const VIEW_STORAGE_KEY = 'argus.view';
+/** setTimeout's longest delay; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** When the expiry time has passed but the server still knows the session (clocks differ), look again after this long, ms. */
+const EXPIRY_RECHECK_MS = 60_000;
+
+/**
+ * Everything after login: the toolbar and the views the user's permissions open
+ * (视频墙 `wall.view`, 系统管理 `admin.manage`, 审计日志 `audit.read`). The wall connects its
+ * socket only for users with `wall.view`, and stays mounted while another view is shown.
+ */
+export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (notice: LoginNotice) => void; onLogout: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const views = useMemo(() => availableViews(me.permissions), [me.permissions]);
+  const [view, setView] = useState<ViewId | null>(() => initialView(views, window.sessionStorage.getItem(VIEW_STORAGE_KEY)));
+  const [orgUnits, setOrgUnits] = useState<OrgUnit[]>([]);
+  const [orgUnitsError, setOrgUnitsError] = useState<unknown>(null);
+
+  const reloadOrgUnits = useCallback(async () => {
+    try {
+      setOrgUnits(await api.listOrgUnits());
+      setOrgUnitsError(null);
+    } catch (error) {
+      setOrgUnitsError(error);
+    }
+  }, []);
+  useEffect(() => {
+    void reloadOrgUnits();
+  }, [reloadOrgUnits]);
+
+  /**
+   * Is the session still valid? A 401 ends it (false); otherwise true, with the session's
+   * current end time when the server answered.
+   */
+  const checkSession = useCallback(async (): Promise<{ valid: boolean; expiresAt?: number }> => {
+    try {
+      return { valid: true, expiresAt: (await api.me()).expiresAt };
+    } catch (error) {
+      if (toApiError(error).code === 'unauthenticated') {
+        onEnded('expired');
+        return { valid: false };
+      }
+      return { valid: true };
+    }
+  }, [onEnded]);
+
+  const wall = useWall(views.includes('wall'), {
+    onEnded,
+    onServerDisconnect: () => {
+      void checkSession().then(({ valid }) => {
+        if (valid) window.setTimeout(() => wall.reconnect(), 1000);
+      });
+    },
+  });
+
+  // The session's end time: confirm with the server (clocks may differ), then leave.
+  useEffect(() => {
+    let timer = 0;
+    let cancelled = false;
+    const schedule = (delay: number) => {
+      timer = window.setTimeout(() => {
+        void checkSession().then(({ valid, expiresAt }) => {
+          if (!valid || cancelled) return;
+          const left = expiresAt !== undefined ? expiresAt - Date.now() : 0;
+          schedule(left > EXPIRY_RECHECK_MS ? left : EXPIRY_RECHECK_MS);
+        });
+      }, Math.min(Math.max(0, delay), MAX_TIMER_MS));
+    };
+    schedule(me.expiresAt - Date.now());
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [me.expiresAt, checkSession]);
+
+  // Coming back to the window: find out at once if the session ended meanwhile (admin and audit pages have no socket to tell them).
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void checkSession();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [checkSession]);
+
+  const chooseView = (next: ViewId) => {
+    setView(next);
+    window.sessionStorage.setItem(VIEW_STORAGE_KEY, next);
+  };
+
+  const unitOrder = useMemo(() => flattenOrgTree(orgUnits).map((row) => row.unit.id), [orgUnits]);
+  const orgUnitName = orgUnits.find((u) => u.id === me.user.orgUnitId)?.name ?? '';
+
+  return (
+    <div className="wall">
+      <Toolbar
+        views={views}
+        view={view}
+        onView={chooseView}
+        wall={view === 'wall' && wall.client ? { layout: wall.layout.layout, onLayout: (size) => wall.dispatch({ type: 'setLayout', layout: size }), connected: wall.connected } : null}
+        userName={me.user.displayName}
+        orgUnitName={orgUnitName}
+        onLogout={onLogout}
+      />
+      {view === null && (
+        <p className="page__empty" data-testid="no-views">
+          {t('views.none')}
+        </p>
+      )}
+      {wall.client && <WallView wall={wall} client={wall.client} active={view === 'wall'} unitOrder={unitOrder} />}
+      {view === 'admin' && <AdminPage me={me} orgUnits={orgUnits} orgUnitsError={orgUnitsError} onOrgUnitsChanged={reloadOrgUnits} />}
+      {view === 'audit' && <AuditPage />}
+    </div>
+  );
+}
