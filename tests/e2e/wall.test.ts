@@ -97,6 +97,9 @@ describe('the wall in Chromium', () => {
 
   it('plays 4 cameras in layout 4: frames decoded and advancing, picture not black, stats shown', async () => {
     await page.goto(rig.sfu.url);
+    await page.fill('[data-testid="login-username"]', rig.operator.username);
+    await page.fill('[data-testid="login-password"]', rig.operator.password);
+    await page.click('[data-testid="login-submit"]');
     await page.click('[data-testid="layout-4"]');
     for (const [index, camera] of CAMERAS.entries()) {
       await page.click(`[data-testid="tile-${index}"]`);
