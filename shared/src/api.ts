@@ -35,7 +35,11 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 export const loginRequest = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
 export type LoginRequest = z.infer<typeof loginRequest>;
 export interface LoginResponse {
-  token: string;
+  /**
+   * The session token, for clients without cookies (scripts, tools: requests without an
+   * `Origin` header). Browsers get only the HttpOnly cookie, so page scripts never see it: null.
+   */
+  token: string | null;
   /** Epoch ms when the session ends unless logged out earlier. */
   expiresAt: number;
   user: User;
@@ -69,7 +73,11 @@ const rtspUrl = z.string().max(1024).refine((value) => {
   }
 }, 'must be an rtsp:// or rtsps:// URL with a host and without credentials (give username and password separately)');
 
-/** A channel's source as written; the password is write-only (null clears it, absent keeps it). */
+/**
+ * A channel's source as written. A PATCH with `source` replaces the whole source (an absent
+ * `username` becomes none) except the password, which is write-only: absent keeps the stored
+ * one, null clears it.
+ */
 export const channelSourceInput = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('rtsp'), url: rtspUrl, username: z.string().max(128).nullable().optional(), password: z.string().max(256).nullable().optional() }),
   z.strictObject({ type: z.literal('gb28181'), gbChannelId: gbId }),
@@ -124,7 +132,10 @@ export const personCreate = z.strictObject({
 });
 export const personUpdate = personCreate.omit({ id: true }).partial();
 
-/** `GET /api/audit` and `GET /api/audit.csv` filters; times are epoch ms, `before` pages back by id. */
+/**
+ * `GET /api/audit` and `GET /api/audit.csv` filters; `from` and `to` are epoch ms, both
+ * inclusive; `before` pages back by id (entries with a smaller id).
+ */
 export const auditQuery = z.strictObject({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),

@@ -141,7 +141,7 @@ export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
 /**
  * Audited actions:
- * - `auth.login`, `auth.login-failed`, `auth.logout`, `auth.expired`;
+ * - `auth.login`, `auth.login-failed` (detail.reason: `unknown-user`, `wrong-password`, `disabled`, `rate-limited`), `auth.logout`;
  * - `view.start`, `view.stop`, `view.denied`;
  * - `admin.create`, `admin.update`, `admin.delete` (target type names the entity);
  * - `audit.export`; `persons.read`.

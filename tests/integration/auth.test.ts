@@ -66,6 +66,11 @@ describe('login, sessions and logout', () => {
     expect(byCookie).toMatchObject({ status: 200, body: { user: { username: 'op-a' } } });
     const byBearer = await callApi(sfu.url, 'GET', '/api/auth/me', { token: answer.body.token });
     expect(byBearer.status).toBe(200);
+    // A browser (it sends Origin) gets the cookie only: page scripts never see the token.
+    const fromBrowser = await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'op-a', password: 'test-password-123' }, headers: { origin: sfu.url.replace(/\/$/, '') } });
+    expect(fromBrowser.status).toBe(200);
+    expect(fromBrowser.body.token).toBeNull();
+    expect(fromBrowser.headers.get('set-cookie')).toMatch(/^argus_session=[^;]+; /);
     expect((await audit(sfu, 'auth.login')).some((row) => row.username === 'op-a' && row.targetId !== null)).toBe(true);
   });
 

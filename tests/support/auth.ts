@@ -32,11 +32,11 @@ export async function callApi(baseUrl: string, method: string, path: string, opt
   return { status: response.status, body, headers: response.headers };
 }
 
-/** Log in over the API. @throws Error when the login is refused. */
-export async function login(baseUrl: string, username: string, password = TEST_PASSWORD): Promise<LoginResponse> {
+/** Log in over the API as a non-browser client (no Origin header), which gets the token in the body. @throws Error when the login is refused. */
+export async function login(baseUrl: string, username: string, password = TEST_PASSWORD): Promise<LoginResponse & { token: string }> {
   const answer = await callApi(baseUrl, 'POST', '/api/auth/login', { body: { username, password } });
-  if (answer.status !== 200) throw new Error(`login of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as LoginResponse;
+  if (answer.status !== 200 || typeof answer.body.token !== 'string') throw new Error(`login of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body as LoginResponse & { token: string };
 }
 
 /** A signalling connection authenticated with `token`; resolves once connected, rejects with the connect_error message. */

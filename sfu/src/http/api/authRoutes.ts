@@ -6,10 +6,11 @@ const me = (principal: Principal): MeResponse => ({ user: principal.user, expire
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
 export function addAuthRoutes(api: ApiRouteTable, deps: ApiDeps): void {
-  api.route('POST', '/api/auth/login', { public: true, body: loginRequest }, async ({ body, res, address }) => {
+  api.route('POST', '/api/auth/login', { public: true, body: loginRequest }, async ({ req, body, res, address }) => {
     const { token, principal } = await deps.auth.login(body.username, body.password, address);
     res.setHeader('set-cookie', sessionCookie(token, principal.expiresAt, deps.secureCookie));
-    const answer: LoginResponse = { token, ...me(principal) };
+    // Browsers (which send Origin on every POST) keep the token in the HttpOnly cookie only, out of reach of page scripts.
+    const answer: LoginResponse = { token: req.headers.origin === undefined ? token : null, ...me(principal) };
     return answer;
   });
 
