@@ -54,23 +54,6 @@ async function openWall(baseUrl: string, username: string): Promise<Wall> {
   return wall;
 }
 
-/** Wait for a socket event matching `predicate` (event-driven, with a timeout). */
-function nextEvent<T>(socket: Socket, event: string, predicate: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    const listener = (value: T) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(value);
-    };
-    socket.on(event, listener);
-  });
-}
-
 async function auditRows(rig: CameraRig, filter: { userId?: string; action?: string; targetId?: string }): Promise<AuditEntry[]> {
   return (await rig.sfu.store.audit.query({ ...filter, limit: 1000, orgUnitIds: null })).entries;
 }
@@ -176,7 +159,7 @@ describe('org-tree scoping of cameras', () => {
     const province = walls.get(SEED_USERS.provinceOperator)!;
     const county = walls.get(SEED_USERS.county1Operator)!;
     county.states.length = 0;
-    const seen = nextEvent<CameraSummary>(province.socket, 'cameraState', (c) => c.id === 'demo-4' && c.name === '西城卡口');
+    const seen = waitForEvent<CameraSummary>(province.socket, 'cameraState', (c) => c.id === 'demo-4' && c.name === '西城卡口', 10_000, 'the rename');
     const answer = await callApi(rig.sfu.url, 'PATCH', '/api/channels/demo-4', { token: adminToken, body: { name: '西城卡口' } });
     expect(answer.status).toBe(200);
     await seen;
@@ -191,8 +174,8 @@ describe('org-tree scoping of cameras', () => {
     const { data: transport } = await county.ask('createRecvTransport', {});
     const consumed = await county.ask('consume', { transportId: transport.id, cameraId: 'demo-1', rtpCapabilities: caps.rtpCapabilities });
     expect(consumed.ok).toBe(true);
-    const removed = nextEvent<{ cameraId: string }>(county.socket, 'cameraRemoved', (e) => e.cameraId === 'demo-1');
-    const closed = nextEvent<{ consumerId: string }>(county.socket, 'consumerClosed', (e) => e.consumerId === consumed.data.consumerId);
+    const removed = waitForEvent<{ cameraId: string }>(county.socket, 'cameraRemoved', (e) => e.cameraId === 'demo-1', 10_000, 'cameraRemoved');
+    const closed = waitForEvent<{ consumerId: string }>(county.socket, 'consumerClosed', (e) => e.consumerId === consumed.data.consumerId, 10_000, 'consumerClosed');
     const answer = await callApi(rig.sfu.url, 'PATCH', '/api/channels/demo-1', { token: adminToken, body: { orgUnitId: anchors.county2Id } });
     expect(answer.status).toBe(200);
     await Promise.all([removed, closed]);
