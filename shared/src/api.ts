@@ -76,7 +76,8 @@ const rtspUrl = z.string().max(1024).refine((value) => {
 /**
  * A channel's source as written. A PATCH with `source` replaces the whole source (an absent
  * `username` becomes none) except the password, which is write-only: absent keeps the stored
- * one, null clears it.
+ * one while the URL names the same server (scheme, host, port), so it is never sent to a new
+ * server it was not given for; null clears it.
  */
 export const channelSourceInput = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('rtsp'), url: rtspUrl, username: z.string().max(128).nullable().optional(), password: z.string().max(256).nullable().optional() }),
@@ -105,17 +106,23 @@ export const channelUpdate = z.strictObject({
 
 /** Passwords: at least 10 characters. */
 export const password = z.string().min(10, 'must be at least 10 characters').max(256);
+/** Roles of one user. Administration and audit are separate duties (三员分立): never both in one account. */
+const roles = z
+  .array(z.enum(ROLES))
+  .min(1, 'needs at least one role')
+  .max(ROLES.length)
+  .refine((r) => !(r.includes('admin') && r.includes('auditor')), 'admin and auditor are separate duties and cannot be given to one user');
 export const userCreate = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, 'must be 3-64 characters of A-Z a-z 0-9 . _ -'),
   displayName: text(64),
   orgUnitId,
-  roles: z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length),
+  roles,
   password,
 });
 export const userUpdate = z.strictObject({
   displayName: text(64).optional(),
   orgUnitId: orgUnitId.optional(),
-  roles: z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length).optional(),
+  roles: roles.optional(),
   disabled: z.boolean().optional(),
   /** Setting a password ends the user's sessions. */
   password: password.optional(),

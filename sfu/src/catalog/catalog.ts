@@ -31,10 +31,14 @@ export class Catalog extends EventEmitter<CatalogEvents> {
     return this.treeValue;
   }
 
-  /** Reload the org tree and reconcile ingest with the store's channels. Calls are serialised. */
+  /**
+   * Reload the org tree and reconcile ingest with the store's channels. Calls are serialised;
+   * one that fails is logged and rejects (so an API call reports it), and the next still runs.
+   */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(() => this.load()).catch((error: Error) => this.log.error('catalog refresh failed', { error }));
-    return this.refreshing;
+    const run = this.refreshing.then(() => this.load());
+    this.refreshing = run.catch((error: Error) => this.log.error('catalog refresh failed', { error }));
+    return run;
   }
 
   private async load(): Promise<void> {

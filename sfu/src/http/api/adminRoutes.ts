@@ -85,9 +85,19 @@ export function addAdminRoutes(api: ApiRouteTable, deps: ApiDeps): void {
     return created(await store.devices.create(body, actorOf(principal)));
   });
   api.route('PATCH', '/api/devices/:id', { ...admin, body: deviceUpdate }, async ({ principal, params, body }) => {
-    await load(principal, await store.devices.get(id(params)), `device ${id(params)}`);
+    const before = await load(principal, await store.devices.get(id(params)), `device ${id(params)}`);
     if (body.orgUnitId) requireScope(principal, body.orgUnitId, `org unit ${body.orgUnitId}`);
-    return store.devices.update(id(params), body, actorOf(principal));
+    const device = await store.devices.update(before.id, body, actorOf(principal));
+    if (device.orgUnitId !== before.orgUnitId) {
+      // Channels go with their device: those that would sit outside its new unit move to it.
+      for (const channel of await store.channels.list()) {
+        if (channel.deviceId === device.id && !catalog.tree.contains(device.orgUnitId, channel.orgUnitId)) {
+          await store.channels.update(channel.id, { orgUnitId: device.orgUnitId }, actorOf(principal));
+        }
+      }
+      await catalog.refresh();
+    }
+    return device;
   });
   api.route('DELETE', '/api/devices/:id', admin, async ({ principal, params }) => {
     await load(principal, await store.devices.get(id(params)), `device ${id(params)}`);

@@ -121,8 +121,9 @@ export function createApiRouteTable(deps: ApiDeps) {
       if (!path.startsWith('/api/')) return false;
       const found = router.find(req.method as HTTPMethod, path);
       if (!found) {
-        const allowed = router.find('GET', path) || router.find('POST', path) || router.find('PATCH', path) || router.find('DELETE', path);
-        sendJson(res, allowed ? 405 : 404, { error: { code: allowed ? 'bad-request' : 'not-found', message: allowed ? `${req.method} is not allowed here` : 'no such API route' } });
+        const allowed = (['GET', 'POST', 'PATCH', 'DELETE'] as const).filter((method) => router.find(method, path));
+        if (allowed.length > 0) res.setHeader('allow', allowed.join(', '));
+        sendJson(res, allowed.length > 0 ? 405 : 404, { error: { code: allowed.length > 0 ? 'bad-request' : 'not-found', message: allowed.length > 0 ? `${req.method} is not allowed here` : 'no such API route' } });
         return true;
       }
       (found.handler as (req: IncomingMessage, res: ServerResponse, params: unknown, store: unknown, search: unknown) => void)(req, res, found.params, found.store, found.searchParams);

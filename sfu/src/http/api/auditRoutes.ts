@@ -10,20 +10,20 @@ const exportTime = new Intl.DateTimeFormat('sv-SE', { timeZone: EXPORT_TIME_ZONE
 
 const CSV_COLUMNS = ['id', 'time_utc+8', 'at_ms', 'user_id', 'username', 'action', 'outcome', 'target_type', 'target_id', 'org_unit_id', 'address', 'detail'] as const;
 
+/**
+ * A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first)
+ * gets a leading `'`, so it shows as text (OWASP "CSV injection"): usernames are stored as
+ * typed at the login page, by anyone.
+ */
+const inert = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
 /** One audit entry as a CSV record, in {@link CSV_COLUMNS} order. */
 export function auditCsvRecord(entry: AuditEntry): string[] {
   return [
     String(entry.id),
     exportTime.format(new Date(entry.at)),
     String(entry.at),
-    entry.userId ?? '',
-    entry.username ?? '',
-    entry.action,
-    entry.outcome,
-    entry.targetType ?? '',
-    entry.targetId ?? '',
-    entry.orgUnitId ?? '',
-    entry.address ?? '',
+    ...[entry.userId, entry.username, entry.action, entry.outcome, entry.targetType, entry.targetId, entry.orgUnitId, entry.address].map((cell) => inert(cell ?? '')),
     JSON.stringify(entry.detail),
   ];
 }

@@ -38,6 +38,17 @@ const toChannel = (row: Row): Channel => ({
   enabled: row.enabled === 1,
 });
 
+/** Whether two RTSP URLs name the same server (scheme, host and port). */
+function sameServer(a: string | null, b: string): boolean {
+  try {
+    if (a === null) return false;
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.protocol === y.protocol && x.host === y.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Channels in SQLite. RTSP passwords are stored for ingest and never leave through {@link toChannel}. */
 export class SqliteChannels implements ChannelRepository {
   constructor(
@@ -107,7 +118,9 @@ export class SqliteChannels implements ChannelRepository {
     return this.db.transaction(() => {
       const before = found(this.row(id), `channel ${id}`);
       if (patch.orgUnitId !== undefined) found(this.db.prepare('SELECT id FROM org_units WHERE id = ?').get(patch.orgUnitId), `org unit ${patch.orgUnitId}`);
-      const source = patch.source ? this.sourceColumns(patch.source, before.source_type === 'rtsp' ? before.rtsp_password : null) : {};
+      // A stored password stays with its server only: a new host or port needs it given again.
+      const keep = before.source_type === 'rtsp' && patch.source?.type === 'rtsp' && sameServer(before.rtsp_url, patch.source.url) ? before.rtsp_password : null;
+      const source = patch.source ? this.sourceColumns(patch.source, keep) : {};
       const next: Row = {
         ...before,
         ...(patch.orgUnitId !== undefined ? { org_unit_id: patch.orgUnitId } : {}),
