@@ -52,8 +52,22 @@ describe('SFU configuration', () => {
     expect(parseSfuConfigText('\uFEFF' + JSON.stringify({ cameras: [camera] }), 'argus.json').cameras[0]).toEqual(camera);
   });
 
-  it('rejects a file without cameras and a file that is not JSON', () => {
-    expect(errorOf({})).toContain('cameras');
+  it('accepts a file without cameras (they live in the store), and fills in store and auth defaults', () => {
+    const config = parseSfuConfig({});
+    expect(config.cameras).toEqual([]);
+    expect(config.store).toEqual({ path: 'data/argus.db', heartbeatMs: 1000, root: { id: '990000', name: expect.any(String) } });
+    expect(config.auth).toMatchObject({ sessionTtlMs: 12 * 3600_000, secureCookie: false, maxFailuresPerUser: 5, maxFailuresPerAddress: 20, lockoutMs: 15 * 60_000 });
+    expect(config.auth.tokenSecret).toBeUndefined();
+  });
+
+  it('names bad store and auth fields', () => {
+    expect(errorOf({ auth: { tokenSecret: 'short' } })).toContain('auth.tokenSecret: must be at least 32 characters');
+    expect(errorOf({ auth: { sessionTtlMs: 30 * 24 * 3600_000 } })).toContain('auth.sessionTtlMs');
+    expect(errorOf({ store: { root: { id: '99', name: 'x' } } })).toContain('store.root.id');
+    expect(errorOf({ cameras: [{ ...camera, orgUnitId: 'county' }] })).toContain('cameras[0].orgUnitId');
+  });
+
+  it('rejects a file that is not JSON', () => {
     expect(() => parseSfuConfigText('{ "cameras": [', 'argus.json')).toThrow(/argus\.json: not valid JSON/);
     expect(() => parseSfuConfigText('{"cameras": 3}', 'argus.json')).toThrow(/argus\.json: .*cameras/);
   });
