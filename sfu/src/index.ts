@@ -12,7 +12,8 @@ export { decideVideoPath, buildFfmpegIngestArgs, withCredentials } from './inges
 export { parseFfprobeOutput, redactUrl } from './ingest/rtsp/rtspProbe.js';
 export { isOriginAllowed } from './security/originPolicy.js';
 export { explainFailure } from './ingest/rtsp/rtspSource.js';
-export { routerMediaCodecs, declaredH264Profile } from './media/mediaCodecs.js';
+export { routerMediaCodecs, declaredH264Profile, h264ProducerRtpParameters } from './media/mediaCodecs.js';
+export { WorkerPool } from './media/workerPool.js';
 // Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).
 export { freeTcpPort, freeUdpPort } from './demo/freePort.js';
 export { startRtspTestServer, RTSP_SERVER_SCRIPT, type RtspMount, type RtspTestServer, type MountVideoCodec } from './demo/rtspTestServer.js';

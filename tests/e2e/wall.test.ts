@@ -16,11 +16,16 @@ import { waitForEvent } from '../support/waitFor.js';
  * High (passed through; High declared as Main, which Chromium does not advertise but decodes)
  * and H.265 (transcoded).
  */
+/**
+ * The test patterns' size and rate: small enough that their encoders (libx265 above all), the
+ * two transcodes and Chromium's four decoders share 2 cores without dropping packets.
+ */
+const PATTERN_SIZE = { width: 320, height: 180, fps: 10 };
 const CAMERAS: RigCamera[] = [
   { id: 'cam-ped', name: '行人通道', file: sharedData('video/pedestrians_vtest_480x360.mp4') },
-  { id: 'cam-base', name: '东门 H.264 Baseline', pattern: { video: 'h264', h264Profile: 'baseline' } },
-  { id: 'cam-high', name: '西门 H.264 High', pattern: { video: 'h264', h264Profile: 'high' } },
-  { id: 'cam-hevc', name: '大厅 H.265', pattern: { video: 'h265' } },
+  { id: 'cam-base', name: '东门 H.264 Baseline', pattern: { video: 'h264', h264Profile: 'baseline', ...PATTERN_SIZE } },
+  { id: 'cam-high', name: '西门 H.264 High', pattern: { video: 'h264', h264Profile: 'high', ...PATTERN_SIZE } },
+  { id: 'cam-hevc', name: '大厅 H.265', pattern: { video: 'h265', ...PATTERN_SIZE } },
 ];
 
 /** Frames presented so far by tile `index` (the tile's requestVideoFrameCallback counter). */

@@ -77,13 +77,16 @@ export class WorkerPool {
   /**
    * Make `producer` (living on `source`) consumable on `target`: a no-op on the same router,
    * else a pipe created on first use and shared afterwards. The pipe closes with the producer.
+   * The pipe runs NACK/RTX (`enableRtx`): a packet lost between two workers (UDP on loopback,
+   * dropped when the receiving worker is briefly starved of CPU during a keyframe burst) is
+   * retransmitted, instead of leaving every wall behind the pipe waiting for the next keyframe.
    */
   async ensureProducerOn(producer: types.Producer, source: types.Router, target: types.Router): Promise<void> {
     if (source === target) return;
     const key = `${producer.id}>${target.id}`;
     let pipe = this.pipes.get(key);
     if (!pipe) {
-      pipe = source.pipeToRouter({ producerId: producer.id, router: target }).then(() => undefined);
+      pipe = source.pipeToRouter({ producerId: producer.id, router: target, enableRtx: true }).then(() => undefined);
       this.pipes.set(key, pipe);
       pipe.catch(() => this.pipes.delete(key));
       producer.observer.once('close', () => this.pipes.delete(key));
