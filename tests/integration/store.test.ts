@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,6 +68,8 @@ describe('migrations', () => {
     const store = open(file);
     expect(LATEST_SCHEMA_VERSION).toBe(2);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    // Hashes, RTSP credentials and personal data: readable by the owner only.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const db = raw(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

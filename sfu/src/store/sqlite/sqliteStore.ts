@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StoreError, type Store } from '../store.js';
@@ -29,8 +29,11 @@ export interface OpenSqliteOptions {
 export function openSqliteStore(file: string, options: OpenSqliteOptions = {}): Store {
   let db: Database;
   try {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     db = new BetterSqlite3(file);
+    // The file holds password hashes, RTSP credentials and personal data: owner only (the WAL
+    // and shared-memory files SQLite creates next to it take the same mode).
+    if (file !== ':memory:') chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
