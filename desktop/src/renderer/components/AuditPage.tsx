@@ -1,13 +1,24 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditPage as AuditPageData } from '@argus/shared';
+import type { AuditEntry, AuditPage as AuditPageData } from '@argus/shared';
 import { api } from '../api/apiClient.js';
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, auditFilterProblem, auditQueryFromFilters, EMPTY_AUDIT_FILTERS, type AuditFilters } from '../auditQuery.js';
 import { formatDetail, formatTime } from '../format.js';
 import { describeApiError } from './apiErrorText.js';
+import { DataTable, type Column } from './DataTable.js';
 
 /** Entries per page. */
 export const AUDIT_PAGE_SIZE = 100;
+
+/** The filter inputs in their order, each labelled `audit.${key}`: its type, class and suggestion list. */
+const FILTER_INPUTS: ReadonlyArray<{ key: keyof AuditFilters; type?: string; className?: string; list?: string }> = [
+  { key: 'from', type: 'datetime-local' },
+  { key: 'to', type: 'datetime-local' },
+  { key: 'userId', className: 'mono' },
+  { key: 'action', className: 'mono', list: 'audit-actions' },
+  { key: 'targetType', className: 'mono', list: 'audit-target-types' },
+  { key: 'targetId', className: 'mono' },
+];
 
 /**
  * 审计日志 (`audit.read`): filters (time range, user id, action, target type and id), the
@@ -69,34 +80,35 @@ export function AuditPage() {
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
   });
 
+  const columns: Array<Column<AuditEntry>> = [
+    { header: t('audit.at'), className: 'mono nowrap', cell: (entry) => formatTime(entry.at) },
+    {
+      header: t('audit.user'),
+      cell: (entry) => (
+        <>
+          {entry.username ?? t('common.none')}
+          {entry.userId !== null && entry.userId !== entry.username ? <span className="mono muted"> ({entry.userId})</span> : null}
+        </>
+      ),
+    },
+    { header: t('audit.action'), attributes: (entry) => ({ title: entry.action }), cell: (entry) => t(`auditActions.${entry.action}`, { defaultValue: entry.action }) },
+    { header: t('audit.target'), className: 'mono', cell: (entry) => (entry.targetType !== null ? `${entry.targetType}${entry.targetId !== null ? `/${entry.targetId}` : ''}` : t('common.none')) },
+    { header: t('audit.orgUnit'), className: 'mono', cell: (entry) => entry.orgUnitId ?? t('common.none') },
+    { header: t('audit.address'), className: 'mono', cell: (entry) => entry.address ?? t('common.none') },
+    { header: t('audit.outcome'), cell: (entry) => t(`outcomes.${entry.outcome}`, { defaultValue: entry.outcome }) },
+    { header: t('audit.detail'), className: 'mono table__wrap', attributes: (entry) => ({ title: formatDetail(entry.detail) }), cell: (entry) => formatDetail(entry.detail) },
+  ];
+
   return (
     <div className="page audit" data-testid="audit-page">
       <form className="form audit__filters" onSubmit={search} noValidate>
         <div className="form__row">
-          <label className="form__field">
-            <span className="form__label">{t('audit.from')}</span>
-            <input type="datetime-local" {...field('from')} />
-          </label>
-          <label className="form__field">
-            <span className="form__label">{t('audit.to')}</span>
-            <input type="datetime-local" {...field('to')} />
-          </label>
-          <label className="form__field">
-            <span className="form__label">{t('audit.userId')}</span>
-            <input className="mono" {...field('userId')} />
-          </label>
-          <label className="form__field">
-            <span className="form__label">{t('audit.action')}</span>
-            <input className="mono" list="audit-actions" {...field('action')} />
-          </label>
-          <label className="form__field">
-            <span className="form__label">{t('audit.targetType')}</span>
-            <input className="mono" list="audit-target-types" {...field('targetType')} />
-          </label>
-          <label className="form__field">
-            <span className="form__label">{t('audit.targetId')}</span>
-            <input className="mono" {...field('targetId')} />
-          </label>
+          {FILTER_INPUTS.map(({ key, ...input }) => (
+            <label key={key} className="form__field">
+              <span className="form__label">{t(`audit.${key}`)}</span>
+              <input {...input} {...field(key)} />
+            </label>
+          ))}
         </div>
         <datalist id="audit-actions">
           {AUDIT_ACTIONS.map((a) => (
@@ -127,49 +139,17 @@ export function AuditPage() {
           {error}
         </p>
       )}
-      <table className="table audit__table" data-testid="audit-table" aria-busy={loading}>
-        <thead>
-          <tr>
-            <th>{t('audit.at')}</th>
-            <th>{t('audit.user')}</th>
-            <th>{t('audit.action')}</th>
-            <th>{t('audit.target')}</th>
-            <th>{t('audit.orgUnit')}</th>
-            <th>{t('audit.address')}</th>
-            <th>{t('audit.outcome')}</th>
-            <th>{t('audit.detail')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.entries.length === 0 && (
-            <tr>
-              <td colSpan={8} className="table__empty">
-                {t('audit.empty')}
-              </td>
-            </tr>
-          )}
-          {data?.entries.map((entry) => {
-            const detail = formatDetail(entry.detail);
-            return (
-              <tr key={entry.id} data-testid={`audit-row-${entry.id}`} data-action={entry.action} className={entry.outcome === 'ok' ? '' : 'table__row--warn'}>
-                <td className="mono nowrap">{formatTime(entry.at)}</td>
-                <td>
-                  {entry.username ?? t('common.none')}
-                  {entry.userId !== null && entry.userId !== entry.username ? <span className="mono muted"> ({entry.userId})</span> : null}
-                </td>
-                <td title={entry.action}>{t(`auditActions.${entry.action}`, { defaultValue: entry.action })}</td>
-                <td className="mono">{entry.targetType !== null ? `${entry.targetType}${entry.targetId !== null ? `/${entry.targetId}` : ''}` : t('common.none')}</td>
-                <td className="mono">{entry.orgUnitId ?? t('common.none')}</td>
-                <td className="mono">{entry.address ?? t('common.none')}</td>
-                <td>{t(`outcomes.${entry.outcome}`, { defaultValue: entry.outcome })}</td>
-                <td className="mono table__wrap" title={detail}>
-                  {detail}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        testId="audit-table"
+        className="table audit__table"
+        busy={loading}
+        columns={columns}
+        rows={data?.entries}
+        rowId={(entry) => entry.id}
+        rowTestIdPrefix="audit"
+        rowAttributes={(entry) => ({ 'data-action': entry.action, className: entry.outcome === 'ok' ? '' : 'table__row--warn' })}
+        emptyText={t('audit.empty')}
+      />
       <div className="audit__paging">
         <button type="button" data-testid="audit-newest" disabled={pages.length <= 1 || loading} onClick={() => setPages([undefined])}>
           {t('audit.newest')}

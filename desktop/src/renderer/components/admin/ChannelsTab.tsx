@@ -2,18 +2,22 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { channelCreate, channelUpdate, type Channel, type ChannelSourceInput, type Device } from '@argus/shared';
 import { api } from '../../api/apiClient.js';
-import { validateBody } from '../../api/formErrors.js';
 import { channelCreateBody, channelFormOf, channelUpdateBody, newChannelForm, type ChannelForm } from '../../channelForm.js';
-import { orgUnitNames } from '../../orgTree.js';
-import { describeApiError } from '../apiErrorText.js';
-import { ConfirmButton } from '../ConfirmButton.js';
-import { Field, FormButtons, FormErrorList, useFormSubmit } from '../FormParts.js';
-import { LoadStatus } from '../LoadStatus.js';
+import type { Column } from '../DataTable.js';
+import { Field, FormButtons, FormErrorList } from '../FormParts.js';
 import { OrgUnitSelect } from '../OrgUnitSelect.js';
 import { useApiLoad } from '../useApiLoad.js';
 import type { AdminContext } from './AdminPage.js';
+import { CrudTab } from './CrudTab.js';
+import { useOrgUnitName } from './useOrgUnitName.js';
+import { useRowSave, type FormDone } from './useRowSave.js';
 
 const SOURCE_TYPES: ReadonlyArray<ChannelSourceInput['type']> = ['rtsp', 'gb28181', 'webrtc'];
+
+/** Whether an RTSP channel has a stored password. */
+function hasPassword(channel: Channel): boolean {
+  return channel.source.type === 'rtsp' && channel.source.hasPassword;
+}
 
 /** A channel's source in one line: RTSP URL, GB/T 28181 channel id, or the kind. */
 function sourceSummary(channel: Channel): string {
@@ -32,145 +36,66 @@ export function ChannelsTab({ orgUnits }: AdminContext) {
   const { t } = useTranslation();
   const list = useApiLoad(() => api.listChannels(), []);
   const devices = useApiLoad(() => api.listDevices(), []);
-  const names = useMemo(() => orgUnitNames(orgUnits), [orgUnits]);
+  const orgUnitName = useOrgUnitName(orgUnits);
   const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
-  const [editing, setEditing] = useState<Channel | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const remove = async (channel: Channel) => {
-    setError(null);
-    try {
-      await api.deleteChannel(channel.id);
-    } catch (e) {
-      setError(describeApiError(t, e));
-    }
-    list.reload();
-  };
-  const saved = () => {
-    setEditing(null);
-    list.reload();
-  };
-
+  const columns: Array<Column<Channel>> = [
+    { header: t('channels.id'), className: 'mono', cell: (channel) => channel.id },
+    { header: t('channels.name'), cell: (channel) => channel.name },
+    { header: t('channels.device'), cell: (channel) => deviceNames.get(channel.deviceId) ?? channel.deviceId },
+    { header: t('channels.orgUnit'), cell: (channel) => orgUnitName(channel.orgUnitId) },
+    {
+      header: t('channels.source'),
+      className: 'mono table__wrap',
+      cell: (channel) => (
+        <>
+          <span className="badge">{t(`channels.sourceTypes.${channel.source.type}`)}</span> {sourceSummary(channel)}
+        </>
+      ),
+    },
+    { header: t('channels.username'), cell: (channel) => (channel.source.type === 'rtsp' ? (channel.source.username ?? t('common.none')) : t('common.none')) },
+    {
+      header: t('channels.password'),
+      attributes: (channel) => ({ 'data-testid': 'has-password', 'data-value': String(hasPassword(channel)) }),
+      cell: (channel) => (channel.source.type !== 'rtsp' ? t('common.none') : hasPassword(channel) ? `🔒 ${t('channels.hasPassword')}` : t('channels.noPassword')),
+    },
+    { header: t('channels.status'), cell: (channel) => (channel.enabled ? t('channels.statusEnabled') : t('channels.statusDisabled')) },
+    { header: t('channels.ptz'), cell: (channel) => (channel.ptz ? t('common.yes') : t('common.no')) },
+  ];
   return (
-    <section className="admin__tab" data-testid="channels-tab">
-      <div className="admin__actions">
-        <button type="button" className="primary" data-testid="channel-new" disabled={!devices.data || devices.data.length === 0} title={devices.data?.length === 0 ? t('channels.noDevices') : ''} onClick={() => setEditing('new')}>
-          {t('channels.create')}
-        </button>
-        <button
-          type="button"
-          data-testid="reload"
-          onClick={() => {
-            list.reload();
-            devices.reload();
-          }}
-        >
-          {t('common.reload')}
-        </button>
-        {devices.data?.length === 0 && <span className="page__hint">{t('channels.noDevices')}</span>}
-      </div>
-      <LoadStatus load={list} />
-      <LoadStatus load={devices} />
-      {error && (
-        <p className="page__error" role="alert" data-testid="admin-error">
-          {error}
-        </p>
-      )}
-      {editing !== null && (
-        <ChannelFormPanel key={editing === 'new' ? 'new' : editing.id} channel={editing === 'new' ? null : editing} devices={devices.data ?? []} orgUnits={orgUnits} onDone={() => setEditing(null)} onSaved={saved} />
-      )}
-      <table className="table" data-testid="channels-table">
-        <thead>
-          <tr>
-            <th>{t('channels.id')}</th>
-            <th>{t('channels.name')}</th>
-            <th>{t('channels.device')}</th>
-            <th>{t('channels.orgUnit')}</th>
-            <th>{t('channels.source')}</th>
-            <th>{t('channels.username')}</th>
-            <th>{t('channels.password')}</th>
-            <th>{t('channels.status')}</th>
-            <th>{t('channels.ptz')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.length === 0 && (
-            <tr>
-              <td colSpan={10} className="table__empty">
-                {t('common.empty')}
-              </td>
-            </tr>
-          )}
-          {list.data?.map((channel) => {
-            const hasPassword = channel.source.type === 'rtsp' && channel.source.hasPassword;
-            return (
-              <tr key={channel.id} data-testid={`channel-row-${channel.id}`} className={channel.enabled ? '' : 'table__row--off'}>
-                <td className="mono">{channel.id}</td>
-                <td>{channel.name}</td>
-                <td>{deviceNames.get(channel.deviceId) ?? channel.deviceId}</td>
-                <td>{names.get(channel.orgUnitId) ?? channel.orgUnitId}</td>
-                <td className="mono table__wrap">
-                  <span className="badge">{t(`channels.sourceTypes.${channel.source.type}`)}</span> {sourceSummary(channel)}
-                </td>
-                <td>{channel.source.type === 'rtsp' ? (channel.source.username ?? t('common.none')) : t('common.none')}</td>
-                <td data-testid="has-password" data-value={String(hasPassword)}>
-                  {channel.source.type !== 'rtsp' ? t('common.none') : hasPassword ? `🔒 ${t('channels.hasPassword')}` : t('channels.noPassword')}
-                </td>
-                <td>{channel.enabled ? t('channels.statusEnabled') : t('channels.statusDisabled')}</td>
-                <td>{channel.ptz ? t('common.yes') : t('common.no')}</td>
-                <td className="table__actions">
-                  <button type="button" data-testid="row-edit" onClick={() => setEditing(channel)}>
-                    {t('common.edit')}
-                  </button>
-                  <ConfirmButton testId="row-delete" label={t('common.delete')} question={t('channels.deleteQuestion', { name: channel.name })} onConfirm={() => void remove(channel)} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </section>
+    <CrudTab
+      testId="channels-tab"
+      tableTestId="channels-table"
+      rowTestIdPrefix="channel"
+      create={{ testId: 'channel-new', label: t('channels.create'), disabled: !devices.data || devices.data.length === 0, title: devices.data?.length === 0 ? t('channels.noDevices') : '' }}
+      list={list}
+      loads={[list, devices]}
+      onReload={() => {
+        list.reload();
+        devices.reload();
+      }}
+      columns={columns}
+      rowAttributes={(channel) => ({ className: channel.enabled ? '' : 'table__row--off' })}
+      deleteQuestion={(channel) => t('channels.deleteQuestion', { name: channel.name })}
+      onDelete={(channel) => api.deleteChannel(channel.id)}
+      renderForm={(channel, done) => <ChannelFormPanel channel={channel} devices={devices.data ?? []} orgUnits={orgUnits} {...done} />}
+    >
+      {devices.data?.length === 0 && <span className="page__hint">{t('channels.noDevices')}</span>}
+    </CrudTab>
   );
 }
 
-function ChannelFormPanel({
-  channel,
-  devices,
-  orgUnits,
-  onDone,
-  onSaved,
-}: {
-  channel: Channel | null;
-  devices: readonly Device[];
-  orgUnits: AdminContext['orgUnits'];
-  onDone: () => void;
-  onSaved: () => void;
-}) {
+/** Create a channel on one of `devices`, or edit one (its id and device stay). */
+function ChannelFormPanel({ channel, devices, orgUnits, ...done }: { channel: Channel | null; devices: readonly Device[]; orgUnits: AdminContext['orgUnits'] } & FormDone) {
   const { t } = useTranslation();
   const [form, setForm] = useState<ChannelForm>(() => (channel ? channelFormOf(channel) : newChannelForm(devices[0]?.id ?? '')));
-  const { busy, errors, setErrors, submit } = useFormSubmit();
+  const { busy, errors, create, update } = useRowSave(done);
   const set = <K extends keyof ChannelForm>(key: K, value: ChannelForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const storedPassword = channel?.source.type === 'rtsp' && channel.source.hasPassword;
+  const storedPassword = channel !== null && hasPassword(channel);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (channel === null) {
-      const checked = validateBody(channelCreate, channelCreateBody(form));
-      if (!checked.ok) return setErrors(checked.errors);
-      void submit(async () => {
-        await api.createChannel(checked.data);
-        onSaved();
-      });
-    } else {
-      const checked = validateBody(channelUpdate, channelUpdateBody(channel, form));
-      if (!checked.ok) return setErrors(checked.errors);
-      if (Object.keys(checked.data).length === 0) return onDone();
-      void submit(async () => {
-        await api.updateChannel(channel.id, checked.data);
-        onSaved();
-      });
-    }
+    if (channel === null) create(channelCreate, channelCreateBody(form), (body) => api.createChannel(body));
+    else update(channelUpdate, channelUpdateBody(channel, form), (patch) => api.updateChannel(channel.id, patch));
   };
 
   return (
@@ -256,7 +181,7 @@ function ChannelFormPanel({
           {t('channels.ptz')}
         </label>
       </div>
-      <FormButtons busy={busy} onCancel={onDone} />
+      <FormButtons busy={busy} onCancel={done.onDone} />
     </form>
   );
 }

@@ -1,116 +1,48 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_KINDS, deviceCreate, deviceUpdate, type Device, type DeviceKind } from '@argus/shared';
 import { api } from '../../api/apiClient.js';
-import { validateBody } from '../../api/formErrors.js';
-import { orgUnitNames } from '../../orgTree.js';
 import { changedFields, textOrNull } from '../../patch.js';
-import { describeApiError } from '../apiErrorText.js';
-import { ConfirmButton } from '../ConfirmButton.js';
-import { Field, FormButtons, FormErrorList, useFormSubmit } from '../FormParts.js';
-import { LoadStatus } from '../LoadStatus.js';
+import type { Column } from '../DataTable.js';
+import { Field, FormButtons, FormErrorList } from '../FormParts.js';
 import { OrgUnitSelect } from '../OrgUnitSelect.js';
 import { useApiLoad } from '../useApiLoad.js';
 import type { AdminContext } from './AdminPage.js';
+import { CrudTab } from './CrudTab.js';
+import { useOrgUnitName } from './useOrgUnitName.js';
+import { useRowSave, type FormDone } from './useRowSave.js';
 
 /** Devices (设备): list, create, edit, delete (with their channels). Rows: `device-row-${id}` with `row-edit`, `row-delete`. */
 export function DevicesTab({ me, orgUnits }: AdminContext) {
   const { t } = useTranslation();
   const list = useApiLoad(() => api.listDevices(), []);
-  const names = useMemo(() => orgUnitNames(orgUnits), [orgUnits]);
-  const [editing, setEditing] = useState<Device | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const remove = async (device: Device) => {
-    setError(null);
-    try {
-      await api.deleteDevice(device.id);
-    } catch (e) {
-      setError(describeApiError(t, e));
-    }
-    list.reload();
-  };
-  const saved = () => {
-    setEditing(null);
-    list.reload();
-  };
-
+  const orgUnitName = useOrgUnitName(orgUnits);
+  const columns: Array<Column<Device>> = [
+    { header: t('devices.id'), className: 'mono', cell: (device) => device.id },
+    { header: t('devices.name'), cell: (device) => device.name },
+    { header: t('devices.kind'), cell: (device) => t(`deviceKinds.${device.kind}`) },
+    { header: t('devices.orgUnit'), cell: (device) => orgUnitName(device.orgUnitId) },
+    { header: t('devices.gbDeviceId'), className: 'mono', cell: (device) => device.gbDeviceId ?? t('common.none') },
+    { header: t('devices.manufacturer'), cell: (device) => device.manufacturer ?? t('common.none') },
+    { header: t('devices.model'), cell: (device) => device.model ?? t('common.none') },
+  ];
   return (
-    <section className="admin__tab" data-testid="devices-tab">
-      <div className="admin__actions">
-        <button type="button" className="primary" data-testid="device-new" onClick={() => setEditing('new')}>
-          {t('devices.create')}
-        </button>
-        <button type="button" data-testid="reload" onClick={list.reload}>
-          {t('common.reload')}
-        </button>
-      </div>
-      <LoadStatus load={list} />
-      {error && (
-        <p className="page__error" role="alert" data-testid="admin-error">
-          {error}
-        </p>
-      )}
-      {editing !== null && (
-        <DeviceForm key={editing === 'new' ? 'new' : editing.id} device={editing === 'new' ? null : editing} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} onDone={() => setEditing(null)} onSaved={saved} />
-      )}
-      <table className="table" data-testid="devices-table">
-        <thead>
-          <tr>
-            <th>{t('devices.id')}</th>
-            <th>{t('devices.name')}</th>
-            <th>{t('devices.kind')}</th>
-            <th>{t('devices.orgUnit')}</th>
-            <th>{t('devices.gbDeviceId')}</th>
-            <th>{t('devices.manufacturer')}</th>
-            <th>{t('devices.model')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.length === 0 && (
-            <tr>
-              <td colSpan={8} className="table__empty">
-                {t('common.empty')}
-              </td>
-            </tr>
-          )}
-          {list.data?.map((device) => (
-            <tr key={device.id} data-testid={`device-row-${device.id}`}>
-              <td className="mono">{device.id}</td>
-              <td>{device.name}</td>
-              <td>{t(`deviceKinds.${device.kind}`)}</td>
-              <td>{names.get(device.orgUnitId) ?? device.orgUnitId}</td>
-              <td className="mono">{device.gbDeviceId ?? t('common.none')}</td>
-              <td>{device.manufacturer ?? t('common.none')}</td>
-              <td>{device.model ?? t('common.none')}</td>
-              <td className="table__actions">
-                <button type="button" data-testid="row-edit" onClick={() => setEditing(device)}>
-                  {t('common.edit')}
-                </button>
-                <ConfirmButton testId="row-delete" label={t('common.delete')} question={t('devices.deleteQuestion', { name: device.name })} onConfirm={() => void remove(device)} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <CrudTab
+      testId="devices-tab"
+      tableTestId="devices-table"
+      rowTestIdPrefix="device"
+      create={{ testId: 'device-new', label: t('devices.create') }}
+      list={list}
+      columns={columns}
+      deleteQuestion={(device) => t('devices.deleteQuestion', { name: device.name })}
+      onDelete={(device) => api.deleteDevice(device.id)}
+      renderForm={(device, done) => <DeviceForm device={device} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} {...done} />}
+    />
   );
 }
 
-function DeviceForm({
-  device,
-  defaultOrgUnitId,
-  orgUnits,
-  onDone,
-  onSaved,
-}: {
-  device: Device | null;
-  defaultOrgUnitId: string;
-  orgUnits: AdminContext['orgUnits'];
-  onDone: () => void;
-  onSaved: () => void;
-}) {
+/** Create a device, or edit one's name, org unit, GB/T 28181 id, manufacturer and model (its id and kind stay). */
+function DeviceForm({ device, defaultOrgUnitId, orgUnits, ...done }: { device: Device | null; defaultOrgUnitId: string; orgUnits: AdminContext['orgUnits'] } & FormDone) {
   const { t } = useTranslation();
   const [id, setId] = useState(device?.id ?? '');
   const [kind, setKind] = useState<DeviceKind>(device?.kind ?? 'venue-camera');
@@ -119,7 +51,7 @@ function DeviceForm({
   const [gbDeviceId, setGbDeviceId] = useState(device?.gbDeviceId ?? '');
   const [manufacturer, setManufacturer] = useState(device?.manufacturer ?? '');
   const [model, setModel] = useState(device?.model ?? '');
-  const { busy, errors, setErrors, submit } = useFormSubmit();
+  const { busy, errors, create, update } = useRowSave(done);
   const isGb = kind === 'gb28181';
 
   const save = (event: FormEvent) => {
@@ -131,22 +63,8 @@ function DeviceForm({
       manufacturer: textOrNull(manufacturer),
       model: textOrNull(model),
     };
-    if (device === null) {
-      const checked = validateBody(deviceCreate, { id: id.trim(), kind, ...fields });
-      if (!checked.ok) return setErrors(checked.errors);
-      void submit(async () => {
-        await api.createDevice(checked.data);
-        onSaved();
-      });
-    } else {
-      const checked = validateBody(deviceUpdate, changedFields(device, fields));
-      if (!checked.ok) return setErrors(checked.errors);
-      if (Object.keys(checked.data).length === 0) return onDone();
-      void submit(async () => {
-        await api.updateDevice(device.id, checked.data);
-        onSaved();
-      });
-    }
+    if (device === null) create(deviceCreate, { id: id.trim(), kind, ...fields }, (body) => api.createDevice(body));
+    else update(deviceUpdate, changedFields(device, fields), (patch) => api.updateDevice(device.id, patch));
   };
 
   return (
@@ -186,7 +104,7 @@ function DeviceForm({
           <input data-testid="field-model" value={model} onChange={(e) => setModel(e.target.value)} />
         </Field>
       </div>
-      <FormButtons busy={busy} onCancel={onDone} />
+      <FormButtons busy={busy} onCancel={done.onDone} />
     </form>
   );
 }

@@ -3,14 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { orgUnitCreate, orgUnitUpdate, type OrgLevel, type OrgUnit } from '@argus/shared';
 import { api } from '../../api/apiClient.js';
 import { toApiError } from '../../api/apiError.js';
-import { validateBody } from '../../api/formErrors.js';
-import { childIdPrefix, childLevels, flattenOrgTree, orgIdLength } from '../../orgTree.js';
+import { childIdPrefix, childLevels, flattenOrgTree, orgIdLength, type OrgTreeRow } from '../../orgTree.js';
 import { describeApiError } from '../apiErrorText.js';
-import { ConfirmButton } from '../ConfirmButton.js';
-import { Field, FormButtons, FormErrorList, useFormSubmit } from '../FormParts.js';
+import { DataTable, type Column } from '../DataTable.js';
+import { Field, FormButtons, FormErrorList } from '../FormParts.js';
+import { AdminActions } from './AdminActions.js';
+import { AdminMessages } from './AdminMessages.js';
 import type { AdminContext } from './AdminPage.js';
+import { RowDeleteButton } from './RowButtons.js';
+import { useAdminTab } from './useAdminTab.js';
+import { useRowSave, type FormDone } from './useRowSave.js';
 
-type Editing = { kind: 'create'; parent: OrgUnit } | { kind: 'rename'; unit: OrgUnit } | null;
+type Editing = { kind: 'create'; parent: OrgUnit } | { kind: 'rename'; unit: OrgUnit };
 
 /**
  * The org tree of the administrator's subtree: create a child unit, rename, delete (the
@@ -20,112 +24,73 @@ type Editing = { kind: 'create'; parent: OrgUnit } | { kind: 'rename'; unit: Org
 export function OrgUnitsTab({ me, orgUnits, onOrgUnitsChanged }: AdminContext) {
   const { t } = useTranslation();
   const rows = useMemo(() => flattenOrgTree(orgUnits), [orgUnits]);
-  const [editing, setEditing] = useState<Editing>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const remove = async (unit: OrgUnit) => {
-    setError(null);
-    try {
-      await api.deleteOrgUnit(unit.id);
-      await onOrgUnitsChanged();
-    } catch (e) {
-      const failure = toApiError(e);
-      setError(failure.code === 'conflict' ? t('orgUnits.deleteConflict', { name: unit.name, message: failure.message }) : describeApiError(t, failure));
-    }
-  };
+  const { editing, edit, close, saved, error, act } = useAdminTab<Editing>(onOrgUnitsChanged, { reloadOnFailure: false });
+  const isOwn = (unit: OrgUnit) => unit.id === me.user.orgUnitId;
+  const columns: Array<Column<OrgTreeRow>> = [
+    {
+      header: t('orgUnits.name'),
+      cell: ({ unit, depth }) => (
+        <span className="tree__name" style={{ paddingLeft: `${depth * 1.5}em` }}>
+          {depth > 0 ? <span className="tree__branch">└ </span> : null}
+          {unit.name}
+          {isOwn(unit) ? <span className="badge">{t('orgUnits.ownUnit')}</span> : null}
+        </span>
+      ),
+    },
+    { header: t('orgUnits.id'), className: 'mono', cell: ({ unit }) => unit.id },
+    { header: t('orgUnits.level'), cell: ({ unit }) => t(`orgLevels.${unit.level}`) },
+  ];
+  const remove = (unit: OrgUnit) =>
+    act(
+      () => api.deleteOrgUnit(unit.id),
+      (e) => {
+        const failure = toApiError(e);
+        return failure.code === 'conflict' ? t('orgUnits.deleteConflict', { name: unit.name, message: failure.message }) : describeApiError(t, failure);
+      },
+    );
 
   return (
     <section className="admin__tab" data-testid="org-units-tab">
-      <div className="admin__actions">
-        <button type="button" data-testid="reload" onClick={() => void onOrgUnitsChanged()}>
-          {t('common.reload')}
-        </button>
-      </div>
-      {error && (
-        <p className="page__error" role="alert" data-testid="admin-error">
-          {error}
-        </p>
-      )}
-      {editing?.kind === 'create' && (
-        <OrgUnitCreateForm
-          parent={editing.parent}
-          onDone={() => setEditing(null)}
-          onSaved={async () => {
-            setEditing(null);
-            await onOrgUnitsChanged();
-          }}
-        />
-      )}
-      {editing?.kind === 'rename' && (
-        <OrgUnitRenameForm
-          unit={editing.unit}
-          onDone={() => setEditing(null)}
-          onSaved={async () => {
-            setEditing(null);
-            await onOrgUnitsChanged();
-          }}
-        />
-      )}
-      <table className="table" data-testid="org-units-table">
-        <thead>
-          <tr>
-            <th>{t('orgUnits.name')}</th>
-            <th>{t('orgUnits.id')}</th>
-            <th>{t('orgUnits.level')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ unit, depth }) => {
-            const own = unit.id === me.user.orgUnitId;
-            return (
-              <tr key={unit.id} data-testid={`org-unit-row-${unit.id}`}>
-                <td>
-                  <span className="tree__name" style={{ paddingLeft: `${depth * 1.5}em` }}>
-                    {depth > 0 ? <span className="tree__branch">└ </span> : null}
-                    {unit.name}
-                    {own ? <span className="badge">{t('orgUnits.ownUnit')}</span> : null}
-                  </span>
-                </td>
-                <td className="mono">{unit.id}</td>
-                <td>{t(`orgLevels.${unit.level}`)}</td>
-                <td className="table__actions">
-                  {childLevels(unit.level).length > 0 && (
-                    <button type="button" data-testid="row-add-child" onClick={() => setEditing({ kind: 'create', parent: unit })}>
-                      {t('orgUnits.addChild')}
-                    </button>
-                  )}
-                  <button type="button" data-testid="row-rename" onClick={() => setEditing({ kind: 'rename', unit })}>
-                    {t('orgUnits.rename')}
-                  </button>
-                  {!own && <ConfirmButton testId="row-delete" label={t('common.delete')} question={t('orgUnits.deleteQuestion', { name: unit.name })} onConfirm={() => void remove(unit)} />}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <AdminActions onReload={() => void onOrgUnitsChanged()} />
+      <AdminMessages error={error} />
+      {editing?.kind === 'create' && <OrgUnitCreateForm parent={editing.parent} onDone={close} onSaved={saved} />}
+      {editing?.kind === 'rename' && <OrgUnitRenameForm unit={editing.unit} onDone={close} onSaved={saved} />}
+      <DataTable
+        testId="org-units-table"
+        columns={columns}
+        rows={rows}
+        rowId={({ unit }) => unit.id}
+        rowTestIdPrefix="org-unit"
+        actions={({ unit }) => (
+          <>
+            {childLevels(unit.level).length > 0 && (
+              <button type="button" data-testid="row-add-child" onClick={() => edit({ kind: 'create', parent: unit })}>
+                {t('orgUnits.addChild')}
+              </button>
+            )}
+            <button type="button" data-testid="row-rename" onClick={() => edit({ kind: 'rename', unit })}>
+              {t('orgUnits.rename')}
+            </button>
+            {!isOwn(unit) && <RowDeleteButton question={t('orgUnits.deleteQuestion', { name: unit.name })} onConfirm={() => void remove(unit)} />}
+          </>
+        )}
+      />
     </section>
   );
 }
 
 /** New child of `parent`: its level (below the parent's), division code and name. */
-function OrgUnitCreateForm({ parent, onDone, onSaved }: { parent: OrgUnit; onDone: () => void; onSaved: () => Promise<void> }) {
+function OrgUnitCreateForm({ parent, ...done }: { parent: OrgUnit } & FormDone) {
   const { t } = useTranslation();
   const levels = childLevels(parent.level);
   const [level, setLevel] = useState<OrgLevel>(levels[0] ?? 'township');
   const [id, setId] = useState(() => childIdPrefix(parent));
   const [name, setName] = useState('');
-  const { busy, errors, setErrors, submit } = useFormSubmit();
+  const { busy, errors, create } = useRowSave(done);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const checked = validateBody(orgUnitCreate, { id: id.trim(), parentId: parent.id, level, name });
-    if (!checked.ok) return setErrors(checked.errors);
-    void submit(async () => {
-      await api.createOrgUnit(checked.data);
-      await onSaved();
-    });
+    create(orgUnitCreate, { id: id.trim(), parentId: parent.id, level, name }, (body) => api.createOrgUnit(body));
   };
 
   return (
@@ -152,26 +117,20 @@ function OrgUnitCreateForm({ parent, onDone, onSaved }: { parent: OrgUnit; onDon
           <input data-testid="field-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
         </Field>
       </div>
-      <FormButtons busy={busy} onCancel={onDone} />
+      <FormButtons busy={busy} onCancel={done.onDone} />
     </form>
   );
 }
 
 /** A unit's new name. */
-function OrgUnitRenameForm({ unit, onDone, onSaved }: { unit: OrgUnit; onDone: () => void; onSaved: () => Promise<void> }) {
+function OrgUnitRenameForm({ unit, ...done }: { unit: OrgUnit } & FormDone) {
   const { t } = useTranslation();
   const [name, setName] = useState(unit.name);
-  const { busy, errors, setErrors, submit } = useFormSubmit();
+  const { busy, errors, update } = useRowSave(done);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const checked = validateBody(orgUnitUpdate, { name });
-    if (!checked.ok) return setErrors(checked.errors);
-    if (checked.data.name === unit.name) return onDone();
-    void submit(async () => {
-      await api.updateOrgUnit(unit.id, checked.data);
-      await onSaved();
-    });
+    update(orgUnitUpdate, { name }, (patch) => api.updateOrgUnit(unit.id, patch), (patch) => patch.name === unit.name);
   };
 
   return (
@@ -183,7 +142,7 @@ function OrgUnitRenameForm({ unit, onDone, onSaved }: { unit: OrgUnit; onDone: (
           <input data-testid="field-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
         </Field>
       </div>
-      <FormButtons busy={busy} onCancel={onDone} />
+      <FormButtons busy={busy} onCancel={done.onDone} />
     </form>
   );
 }

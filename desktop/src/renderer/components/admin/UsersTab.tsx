@@ -1,20 +1,23 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { password as passwordSchema, ROLES, userCreate, userUpdate, type Role, type User } from '@argus/shared';
 import { api } from '../../api/apiClient.js';
-import { formErrorsFromIssues, validateBody } from '../../api/formErrors.js';
+import { formErrorsFromIssues } from '../../api/formErrors.js';
 import { formatTime } from '../../format.js';
-import { orgUnitNames } from '../../orgTree.js';
 import { changedFields } from '../../patch.js';
-import { describeApiError } from '../apiErrorText.js';
-import { ConfirmButton } from '../ConfirmButton.js';
+import { DataTable, type Column } from '../DataTable.js';
 import { Field, FieldErrorText, FormButtons, FormErrorList, useFormSubmit } from '../FormParts.js';
-import { LoadStatus } from '../LoadStatus.js';
 import { OrgUnitSelect } from '../OrgUnitSelect.js';
 import { useApiLoad } from '../useApiLoad.js';
+import { AdminActions } from './AdminActions.js';
+import { AdminMessages } from './AdminMessages.js';
 import type { AdminContext } from './AdminPage.js';
+import { RowDeleteButton, RowEditButton } from './RowButtons.js';
+import { useAdminTab } from './useAdminTab.js';
+import { useOrgUnitName } from './useOrgUnitName.js';
+import { useRowSave, type FormDone } from './useRowSave.js';
 
-type Editing = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
+type Editing = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User };
 
 /** `roles` in the order of ROLES, so that the same set always compares equal. */
 function orderedRoles(roles: readonly Role[]): Role[] {
@@ -30,152 +33,87 @@ function orderedRoles(roles: readonly Role[]): Role[] {
 export function UsersTab({ me, orgUnits }: AdminContext) {
   const { t } = useTranslation();
   const list = useApiLoad(() => api.listUsers(), []);
-  const names = useMemo(() => orgUnitNames(orgUnits), [orgUnits]);
-  const [editing, setEditing] = useState<Editing>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    setNotice(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(describeApiError(t, e));
-    }
-    list.reload();
-  };
-  const saved = () => {
-    setEditing(null);
-    list.reload();
-  };
+  const orgUnitName = useOrgUnitName(orgUnits);
+  const { editing, edit, close, saved, error, notice, setNotice, act } = useAdminTab<Editing>(list.reload);
+  const isSelf = (user: User) => user.id === me.user.id;
+  const columns: Array<Column<User>> = [
+    {
+      header: t('users.username'),
+      className: 'mono',
+      cell: (user) => (
+        <>
+          {user.username}
+          {isSelf(user) ? ` ${t('users.self')}` : ''}
+        </>
+      ),
+    },
+    { header: t('users.displayName'), cell: (user) => user.displayName },
+    { header: t('users.orgUnit'), cell: (user) => orgUnitName(user.orgUnitId) },
+    { header: t('users.roles'), cell: (user) => orderedRoles(user.roles).map((r) => t(`roles.${r}`)).join('、') },
+    { header: t('users.status'), cell: (user) => (user.disabled ? t('users.disabled') : t('users.active')) },
+    { header: t('users.lastLogin'), cell: (user) => (user.lastLoginAt !== null ? formatTime(user.lastLoginAt) : t('users.never')) },
+  ];
 
   return (
     <section className="admin__tab" data-testid="users-tab">
-      <div className="admin__actions">
-        <button type="button" className="primary" data-testid="user-new" onClick={() => setEditing({ kind: 'create' })}>
-          {t('users.create')}
-        </button>
-        <button type="button" data-testid="reload" onClick={list.reload}>
-          {t('common.reload')}
-        </button>
-      </div>
+      <AdminActions create={{ testId: 'user-new', label: t('users.create'), onClick: () => edit({ kind: 'create' }) }} onReload={list.reload} />
       <p className="page__hint">{t('users.sessionsEndHint')}</p>
-      <LoadStatus load={list} />
-      {error && (
-        <p className="page__error" role="alert" data-testid="admin-error">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="page__notice" role="status" data-testid="admin-notice">
-          {notice}
-        </p>
-      )}
-      {editing?.kind === 'create' && <UserForm key="new" user={null} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} onDone={() => setEditing(null)} onSaved={saved} />}
-      {editing?.kind === 'edit' && <UserForm key={editing.user.id} user={editing.user} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} onDone={() => setEditing(null)} onSaved={saved} />}
+      <AdminMessages loads={[list]} error={error} notice={notice} />
+      {editing?.kind === 'create' && <UserForm key="new" user={null} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} onDone={close} onSaved={saved} />}
+      {editing?.kind === 'edit' && <UserForm key={editing.user.id} user={editing.user} defaultOrgUnitId={me.user.orgUnitId} orgUnits={orgUnits} onDone={close} onSaved={saved} />}
       {editing?.kind === 'password' && (
         <PasswordForm
           key={editing.user.id}
           user={editing.user}
-          onDone={() => setEditing(null)}
+          onDone={close}
           onSaved={() => {
             setNotice(t('users.passwordReset', { name: editing.user.displayName }));
-            saved();
+            void saved();
           }}
         />
       )}
-      <table className="table" data-testid="users-table">
-        <thead>
-          <tr>
-            <th>{t('users.username')}</th>
-            <th>{t('users.displayName')}</th>
-            <th>{t('users.orgUnit')}</th>
-            <th>{t('users.roles')}</th>
-            <th>{t('users.status')}</th>
-            <th>{t('users.lastLogin')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.map((user) => {
-            const self = user.id === me.user.id;
-            return (
-              <tr key={user.id} data-testid={`user-row-${user.id}`} data-disabled={String(user.disabled)} className={user.disabled ? 'table__row--off' : ''}>
-                <td className="mono">
-                  {user.username}
-                  {self ? ` ${t('users.self')}` : ''}
-                </td>
-                <td>{user.displayName}</td>
-                <td>{names.get(user.orgUnitId) ?? user.orgUnitId}</td>
-                <td>{orderedRoles(user.roles).map((r) => t(`roles.${r}`)).join('、')}</td>
-                <td>{user.disabled ? t('users.disabled') : t('users.active')}</td>
-                <td>{user.lastLoginAt !== null ? formatTime(user.lastLoginAt) : t('users.never')}</td>
-                <td className="table__actions">
-                  <button type="button" data-testid="row-edit" onClick={() => setEditing({ kind: 'edit', user })}>
-                    {t('common.edit')}
-                  </button>
-                  <button type="button" data-testid="row-reset-password" onClick={() => setEditing({ kind: 'password', user })}>
-                    {t('users.resetPassword')}
-                  </button>
-                  {!self && (
-                    <button type="button" data-testid="row-toggle-disabled" onClick={() => void act(() => api.updateUser(user.id, { disabled: !user.disabled }))}>
-                      {user.disabled ? t('users.enable') : t('users.disable')}
-                    </button>
-                  )}
-                  {!self && <ConfirmButton testId="row-delete" label={t('common.delete')} question={t('users.deleteQuestion', { name: user.displayName })} onConfirm={() => void act(() => api.deleteUser(user.id))} />}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        testId="users-table"
+        columns={columns}
+        rows={list.data}
+        rowId={(user) => user.id}
+        rowTestIdPrefix="user"
+        rowAttributes={(user) => ({ 'data-disabled': String(user.disabled), className: user.disabled ? 'table__row--off' : '' })}
+        actions={(user) => (
+          <>
+            <RowEditButton onClick={() => edit({ kind: 'edit', user })} />
+            <button type="button" data-testid="row-reset-password" onClick={() => edit({ kind: 'password', user })}>
+              {t('users.resetPassword')}
+            </button>
+            {!isSelf(user) && (
+              <button type="button" data-testid="row-toggle-disabled" onClick={() => void act(() => api.updateUser(user.id, { disabled: !user.disabled }))}>
+                {user.disabled ? t('users.enable') : t('users.disable')}
+              </button>
+            )}
+            {!isSelf(user) && <RowDeleteButton question={t('users.deleteQuestion', { name: user.displayName })} onConfirm={() => void act(() => api.deleteUser(user.id))} />}
+          </>
+        )}
+      />
     </section>
   );
 }
 
 /** Create a user (with an initial password), or edit one's name, org unit and roles. */
-function UserForm({
-  user,
-  defaultOrgUnitId,
-  orgUnits,
-  onDone,
-  onSaved,
-}: {
-  user: User | null;
-  defaultOrgUnitId: string;
-  orgUnits: AdminContext['orgUnits'];
-  onDone: () => void;
-  onSaved: () => void;
-}) {
+function UserForm({ user, defaultOrgUnitId, orgUnits, ...done }: { user: User | null; defaultOrgUnitId: string; orgUnits: AdminContext['orgUnits'] } & FormDone) {
   const { t } = useTranslation();
   const [username, setUsername] = useState(user?.username ?? '');
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
   const [orgUnitId, setOrgUnitId] = useState(user?.orgUnitId ?? defaultOrgUnitId);
   const [roles, setRoles] = useState<Role[]>(orderedRoles(user?.roles ?? []));
   const [password, setPassword] = useState('');
-  const { busy, errors, setErrors, submit } = useFormSubmit();
+  const { busy, errors, create, update } = useRowSave(done);
 
   const toggleRole = (role: Role, on: boolean) => setRoles((current) => orderedRoles(on ? [...current, role] : current.filter((r) => r !== role)));
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (user === null) {
-      const checked = validateBody(userCreate, { username: username.trim(), displayName, orgUnitId, roles, password });
-      if (!checked.ok) return setErrors(checked.errors);
-      void submit(async () => {
-        await api.createUser(checked.data);
-        onSaved();
-      });
-    } else {
-      const checked = validateBody(userUpdate, changedFields({ ...user, roles: orderedRoles(user.roles) }, { displayName: displayName.trim(), orgUnitId, roles }));
-      if (!checked.ok) return setErrors(checked.errors);
-      if (Object.keys(checked.data).length === 0) return onDone();
-      void submit(async () => {
-        await api.updateUser(user.id, checked.data);
-        onSaved();
-      });
-    }
+    if (user === null) create(userCreate, { username: username.trim(), displayName, orgUnitId, roles, password }, (body) => api.createUser(body));
+    else update(userUpdate, changedFields({ ...user, roles: orderedRoles(user.roles) }, { displayName: displayName.trim(), orgUnitId, roles }), (patch) => api.updateUser(user.id, patch));
   };
 
   return (
@@ -208,7 +146,7 @@ function UserForm({
         ))}
         <FieldErrorText errors={errors} path="roles" />
       </fieldset>
-      <FormButtons busy={busy} onCancel={onDone} />
+      <FormButtons busy={busy} onCancel={done.onDone} />
     </form>
   );
 }
