@@ -11,13 +11,14 @@ import { DEVICE_KINDS, ORG_LEVELS, ROLES, type AuditEntry, type Channel, type Co
  * (`content-type: application/json`) from the wall's own origin.
  *
  * Errors: `{ error: { code, message } }` with status 400 `bad-request`, 401 `unauthenticated`,
- * 403 `forbidden`, 404 `not-found`, 409 `conflict`, 429 `rate-limited` (with `Retry-After`, s),
- * 500 `internal`.
+ * 403 `forbidden`, 403 `password-change-required` (the user must set a new password first:
+ * only `GET /api/auth/me`, `POST /api/auth/password` and `POST /api/auth/logout` work until
+ * then), 404 `not-found`, 409 `conflict`, 429 `rate-limited` (with `Retry-After`, s), 500 `internal`.
  *
  * Everything a user reads or writes is limited to their org unit and its subtree.
  */
 
-export type ApiErrorCode = 'bad-request' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rate-limited' | 'internal';
+export type ApiErrorCode = 'bad-request' | 'unauthenticated' | 'forbidden' | 'password-change-required' | 'not-found' | 'conflict' | 'rate-limited' | 'internal';
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string };
 }
@@ -25,7 +26,15 @@ export interface ApiErrorBody {
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'argus_session';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** C0/C1 control characters, bidirectional overrides and isolates, lone surrogates: never in a name. */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control or direction-override characters');
 /** Ids chosen by an administrator: letters, digits, `_` and `-` (GB/T 28181 20-digit ids fit). */
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
 const orgUnitId = z.string().regex(/^\d{6}(\d{3})?$/, 'must be a 6-digit (province, city, county) or 9-digit (township) division code');
@@ -34,6 +43,9 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 
 export const loginRequest = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
 export type LoginRequest = z.infer<typeof loginRequest>;
+/** `POST /api/auth/password`: a user changes their own password; their other sessions end. */
+export const passwordChange = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(10, 'must be at least 10 characters').max(256) });
+
 export interface LoginResponse {
   /**
    * The session token, for clients without cookies (scripts, tools: requests without an
@@ -44,6 +56,11 @@ export interface LoginResponse {
   expiresAt: number;
   user: User;
   permissions: Permission[];
+  /**
+   * The password was set by someone else (first start, an administrator): the user must choose
+   * a new one (`POST /api/auth/password`) before anything else works.
+   */
+  mustChangePassword: boolean;
 }
 export type MeResponse = Omit<LoginResponse, 'token'>;
 
@@ -106,12 +123,15 @@ export const channelUpdate = z.strictObject({
 
 /** Passwords: at least 10 characters. */
 export const password = z.string().min(10, 'must be at least 10 characters').max(256);
-/** Roles of one user. Administration and audit are separate duties (三员分立): never both in one account. */
+/**
+ * Roles of one user. Administration, audit and the business roles are separate duties
+ * (三员分立): an admin or auditor account holds that one role only.
+ */
 const roles = z
   .array(z.enum(ROLES))
   .min(1, 'needs at least one role')
   .max(ROLES.length)
-  .refine((r) => !(r.includes('admin') && r.includes('auditor')), 'admin and auditor are separate duties and cannot be given to one user');
+  .refine((r) => !((r.includes('admin') || r.includes('auditor')) && new Set(r).size > 1), 'admin and auditor are separate duties: such an account holds that one role only');
 export const userCreate = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, 'must be 3-64 characters of A-Z a-z 0-9 . _ -'),
   displayName: text(64),
@@ -147,6 +167,8 @@ export const auditQuery = z.strictObject({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
   userId: z.string().max(64).optional(),
+  /** The username as recorded (case-insensitive), e.g. to find failed logins of a name. */
+  username: z.string().max(64).optional(),
   action: z.string().max(32).optional(),
   targetType: z.string().max(32).optional(),
   targetId: z.string().max(64).optional(),
@@ -180,6 +202,7 @@ export const API_ROUTES = [
   { method: 'POST', path: '/api/auth/login', permission: null, body: 'loginRequest', returns: 'LoginResponse; sets the session cookie' },
   { method: 'POST', path: '/api/auth/logout', permission: null, returns: '204; ends the session, disconnects its walls' },
   { method: 'GET', path: '/api/auth/me', permission: null, returns: 'MeResponse' },
+  { method: 'POST', path: '/api/auth/password', permission: null, body: 'passwordChange', returns: '204; ends your other sessions' },
   { method: 'GET', path: '/api/org-units', permission: null, returns: '{ orgUnits } (your subtree, root first)' },
   { method: 'POST', path: '/api/org-units', permission: 'admin.manage', body: 'orgUnitCreate', returns: '201 OrgUnit' },
   { method: 'PATCH', path: '/api/org-units/:id', permission: 'admin.manage', body: 'orgUnitUpdate', returns: 'OrgUnit' },
@@ -198,8 +221,8 @@ export const API_ROUTES = [
   { method: 'DELETE', path: '/api/channels/:id', permission: 'admin.manage', returns: '204; ingest stops, walls drop it' },
   { method: 'GET', path: '/api/users', permission: 'admin.manage', returns: '{ users }' },
   { method: 'POST', path: '/api/users', permission: 'admin.manage', body: 'userCreate', returns: '201 User' },
-  { method: 'PATCH', path: '/api/users/:id', permission: 'admin.manage', body: 'userUpdate', returns: 'User; a new password, new roles, a new org unit or disabling ends its sessions' },
-  { method: 'DELETE', path: '/api/users/:id', permission: 'admin.manage', returns: '204; ends its sessions (its audit rows stay)' },
+  { method: 'PATCH', path: '/api/users/:id', permission: 'admin.manage', body: 'userUpdate', returns: 'User; a new password, new roles, a new org unit or disabling ends its sessions; not for auditor accounts' },
+  { method: 'DELETE', path: '/api/users/:id', permission: 'admin.manage', returns: '204; ends its sessions (its audit rows stay); not for auditor accounts' },
   { method: 'GET', path: '/api/persons', permission: 'persons.manage', returns: '{ persons } (audited)' },
   { method: 'POST', path: '/api/persons', permission: 'persons.manage', body: 'personCreate', returns: '201 SupervisedPerson' },
   { method: 'PATCH', path: '/api/persons/:id', permission: 'persons.manage', body: 'personUpdate', returns: 'SupervisedPerson' },

@@ -108,7 +108,10 @@ export const sfuConfigSchema = z
         tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
         /** Mark the session cookie Secure (set when the wall is served over HTTPS). */
         secureCookie: z.boolean().default(false),
-        /** Failed logins allowed per username, and per client address, within `lockoutMs`. */
+        /**
+         * Failed logins allowed for a username from one address (ten times as many from all
+         * addresses together), and per client address, within `lockoutMs`.
+         */
         maxFailuresPerUser: z.number().int().min(1).max(100).default(5),
         maxFailuresPerAddress: z.number().int().min(1).max(1000).default(20),
         /** Window for the failure counts, and how long a locked username or address waits, ms. */

@@ -107,6 +107,8 @@ export interface User {
   orgUnitId: string;
   roles: Role[];
   disabled: boolean;
+  /** The password was set by someone else (first start, an administrator) and must be changed at the next login. */
+  mustChangePassword: boolean;
   createdAt: number;
   lastLoginAt: number | null;
 }
@@ -141,7 +143,7 @@ export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
 /**
  * Audited actions:
- * - `auth.login`, `auth.login-failed` (detail.reason: `unknown-user`, `wrong-password`, `disabled`, `rate-limited`), `auth.logout`;
+ * - `auth.login`, `auth.login-failed` (detail.reason: `unknown-user`, `wrong-password`, `disabled`, `rate-limited`), `auth.logout`, `auth.password-change` (a user's own);
  * - `view.start`, `view.stop`, `view.denied`;
  * - `admin.create`, `admin.update`, `admin.delete` (target type names the entity);
  * - `audit.export`; `persons.read`.
@@ -150,6 +152,7 @@ export type AuditAction =
   | 'auth.login'
   | 'auth.login-failed'
   | 'auth.logout'
+  | 'auth.password-change'
   | 'view.start'
   | 'view.stop'
   | 'view.denied'

@@ -7,7 +7,8 @@ import type { CameraSummary } from './camera.js';
  * Authentication: the handshake carries the session token, either as the `argus_session`
  * cookie (browsers) or as `auth: { token }` (other clients). A connection without a valid
  * session, or whose user may not watch video (`wall.view`), is refused with the
- * `connect_error` message `unauthenticated` or `forbidden`.
+ * `connect_error` message `unauthenticated` or `forbidden`; a user who must first change
+ * their password with `password-change-required`; a user's ninth connection with `limit`.
  *
  * Requests: the wall calls `socket.emit(method, request, ack)`; the SFU validates `request`
  * against {@link signallingRequests}[method] at the edge and always answers through `ack`

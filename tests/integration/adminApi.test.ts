@@ -273,16 +273,24 @@ describe('admin API', () => {
   it('manages users: a created user logs in; a new password or disabling ends its sessions', async () => {
     const created = await api('POST', '/api/users', admin(), { username: 'api-user', displayName: '接口用户', orgUnitId: county2Id, roles: ['operator'], password: 'first-password-1' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ username: 'api-user', displayName: '接口用户', orgUnitId: county2Id, roles: ['operator'], disabled: false, lastLoginAt: null });
-    expect(Object.keys(created.body).sort()).toEqual(['createdAt', 'disabled', 'displayName', 'id', 'lastLoginAt', 'orgUnitId', 'roles', 'username']);
+    expect(created.body).toMatchObject({ username: 'api-user', displayName: '接口用户', orgUnitId: county2Id, roles: ['operator'], disabled: false, mustChangePassword: true, lastLoginAt: null });
+    expect(Object.keys(created.body).sort()).toEqual(['createdAt', 'disabled', 'displayName', 'id', 'lastLoginAt', 'mustChangePassword', 'orgUnitId', 'roles', 'username']);
     const userId = created.body.id as string;
     made.userId = userId;
     expect((await api('POST', '/api/users', admin(), { username: 'API-USER', displayName: 'x', orgUnitId: county2Id, roles: ['operator'], password: 'first-password-1' })).status).toBe(409);
 
+    // A password the administrator chose must be changed first: until then only me, password and logout work.
     const first = await login(sfu.url, 'api-user', 'first-password-1');
     expect(first.user.id).toBe(userId);
     expect(first.permissions).toEqual(['wall.view']);
-    expect((await api('GET', '/api/auth/me', first.token)).status).toBe(200);
+    expect(first.mustChangePassword).toBe(true);
+    expect((await api('GET', '/api/auth/me', first.token)).body.mustChangePassword).toBe(true);
+    expect((await api('GET', '/api/org-units', first.token)).body.error.code).toBe('password-change-required');
+    expect((await api('POST', '/api/auth/password', first.token, { currentPassword: 'wrong-password-0', newPassword: 'own-password-11' })).status).toBe(400);
+    expect((await api('POST', '/api/auth/password', first.token, { currentPassword: 'first-password-1', newPassword: 'first-password-1' })).status).toBe(400);
+    expect((await api('POST', '/api/auth/password', first.token, { currentPassword: 'first-password-1', newPassword: 'own-password-11' })).status).toBe(204);
+    expect((await api('GET', '/api/org-units', first.token)).status).toBe(200);
+    expect((await api('GET', '/api/auth/me', first.token)).body.mustChangePassword).toBe(false);
     const listed = (await api('GET', '/api/users', admin())).body.users as User[];
     expect(listed.find((u) => u.id === userId)?.lastLoginAt).toEqual(expect.any(Number));
     expect(JSON.stringify(listed)).not.toMatch(/argon2|passwordHash|password/);
@@ -294,6 +302,7 @@ describe('admin API', () => {
     expect((await api('GET', '/api/auth/me', first.token)).status).toBe(401);
     expect((await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'api-user', password: 'first-password-1' } })).status).toBe(401);
     const second = await login(sfu.url, 'api-user', 'second-password-2');
+    expect(second.mustChangePassword).toBe(true);
 
     // Disabling ends them too, and refuses new logins.
     expect((await api('PATCH', `/api/users/${userId}`, admin(), { disabled: true })).body.disabled).toBe(true);
@@ -309,7 +318,7 @@ describe('admin API', () => {
     expect((await api('DELETE', `/api/users/${self}`, admin())).status).toBe(403);
 
     // A user made for deletion: its session ends with it.
-    const doomed = await api('POST', '/api/users', admin(), { username: 'api-doomed', displayName: '待删除', orgUnitId: county2Id, roles: ['auditor'], password: 'doomed-password-1' });
+    const doomed = await api('POST', '/api/users', admin(), { username: 'api-doomed', displayName: '待删除', orgUnitId: county2Id, roles: ['supervisor'], password: 'doomed-password-1' });
     const doomedToken = (await login(sfu.url, 'api-doomed', 'doomed-password-1')).token;
     expect((await api('DELETE', `/api/users/${doomed.body.id}`, admin())).status).toBe(204);
     expect((await api('GET', '/api/auth/me', doomedToken)).status).toBe(401);
@@ -406,6 +415,14 @@ describe('admin API', () => {
     expect(both.body.error.message).toMatch(/^roles: admin and auditor are separate duties/);
     const self = (await api('GET', '/api/auth/me', admin())).body.user;
     expect((await api('PATCH', `/api/users/${self.id}`, admin(), { roles: ['admin', 'auditor'] })).status).toBe(400);
+    // Nor can an administrator give itself video.
+    expect((await api('PATCH', `/api/users/${self.id}`, admin(), { roles: ['admin', 'operator'] })).status).toBe(400);
+    // An administrator may create an auditor, but not take over or remove one.
+    const auditorId = (await sfu.store.users.findForLogin(SEED_USERS.auditor))!.user.id;
+    expect((await api('PATCH', `/api/users/${auditorId}`, admin(), { password: 'taken-over-password' })).status).toBe(403);
+    expect((await api('PATCH', `/api/users/${auditorId}`, admin(), { disabled: true })).status).toBe(403);
+    expect((await api('DELETE', `/api/users/${auditorId}`, admin())).status).toBe(403);
+    expect((await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: SEED_USERS.auditor, password: SEED_PASSWORD } })).status).toBe(200);
   });
 
   it('moves a device\'s channels with it when they would fall outside its new unit', async () => {

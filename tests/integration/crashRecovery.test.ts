@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,8 +29,24 @@ import { REPO_ROOT } from '../support/paths.js';
 const SFU_MAIN = path.join(REPO_ROOT, 'sfu/dist/main.js');
 const HEARTBEAT_MS = 200;
 
+/** Process ids whose parent is `pid` (from /proc). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // /proc/PID/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after the last ')'.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 /** Start `argus-sfu --config FILE` and resolve once it prints the wall's URL. */
-async function startSfuProcess(configFile: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startSfuProcess(configFile: string): Promise<{ child: ChildProcess; url: string; output: () => string; waitForOutput: (pattern: RegExp) => Promise<void> }> {
   const child = spawn(process.execPath, [SFU_MAIN, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,7 +58,22 @@ async function startSfuProcess(configFile: string): Promise<{ child: ChildProces
     });
     child.once('exit', (code) => reject(new Error(`argus-sfu exited with ${code} before it was ready:\n${output}`)));
   });
-  return { child, url, output: () => output };
+  // stdout and stderr are separate pipes: a warning written before the URL may still be on its way.
+  const waitForOutput = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      if (pattern.test(output)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${output}`)), 10_000);
+      const check = () => {
+        if (!pattern.test(output)) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        resolve();
+      };
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+    });
+  return { child, url, output: () => output, waitForOutput };
 }
 
 describe('a crash during a live view', () => {
@@ -104,15 +136,24 @@ describe('a crash during a live view', () => {
     while (((await reader.server.lastBeat()) ?? 0) < view.startedAt + HEARTBEAT_MS) await new Promise((resolve) => setImmediate(resolve));
     await reader.close();
 
-    wall.close();
+    // The SFU's own children: the ingest ffmpeg (and the mediasoup worker).
+    const sfuChildren = childPids(first.child.pid!);
+    expect(sfuChildren.some((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ffmpeg')).toBe(true);
     const killedAt = Date.now();
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
+    wall.close();
+    // None outlives it: the kernel kills them with it (parent-death signal), nothing is left holding the camera.
+    const deadline = Date.now() + 5000;
+    while (sfuChildren.some((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '))) {
+      if (Date.now() > deadline) throw new Error(`children of the killed SFU still alive: ${sfuChildren.filter((pid) => existsSync(`/proc/${pid}`)).join(', ')}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
 
     const second = await startSfuProcess(configFile);
     children.push(second.child);
     try {
-      expect(second.output()).toMatch(/closed live views left open by the previous run count=1/);
+      await second.waitForOutput(/closed live views left open by the previous run count=1/);
       const after = openSqliteStore(dbFile);
       const closed = (await after.views.get(view.id))!;
       expect(closed.endReason).toBe('server-restart');

@@ -91,6 +91,26 @@ describe('signalling edge', () => {
     }
   });
 
+  it('holds the limits against concurrent requests, and caps connections per user', async () => {
+    const other = await connectWall(sfu.url, token);
+    try {
+      // All at once: the checks must count what is still being created.
+      const answers = await Promise.all(Array.from({ length: 12 }, () => other.timeout(10_000).emitWithAck('createRecvTransport', {})));
+      expect(answers.filter((a) => a.ok)).toHaveLength(4);
+      expect(answers.filter((a) => !a.ok && a.error.code === 'limit')).toHaveLength(8);
+    } finally {
+      other.close();
+    }
+    // Eight connections per user; `socket` and the next seven fill them, the ninth is refused.
+    const extra = [];
+    try {
+      for (let i = 0; i < 7; i++) extra.push(await connectWall(sfu.url, token));
+      await expect(connectWall(sfu.url, token)).rejects.toThrow('limit');
+    } finally {
+      for (const s of extra) s.close();
+    }
+  });
+
   it('refuses a signalling connection from a foreign browser origin', async () => {
     const foreign = io(sfu.url, { transports: ['websocket'], extraHeaders: { Origin: 'http://evil.example' }, auth: { token }, reconnection: false });
     const outcome = await new Promise<string>((resolve) => {

@@ -66,7 +66,7 @@ describe('migrations', () => {
   it('bring an empty file to the latest schema with WAL journaling, and foreign keys enforced', async () => {
     const file = newFile();
     const store = open(file);
-    expect(LATEST_SCHEMA_VERSION).toBe(2);
+    expect(LATEST_SCHEMA_VERSION).toBe(3);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     // Hashes, RTSP credentials and personal data: readable by the owner only.
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -95,11 +95,20 @@ describe('migrations', () => {
 
   it('upgrade a file of the previous schema version and keep every row', async () => {
     const file = newFile();
-    const old = open(file, { schemaVersion: 1 });
-    expect(old.schemaVersion).toBe(1);
+    const previous = LATEST_SCHEMA_VERSION - 1;
+    const old = open(file, { schemaVersion: previous });
+    expect(old.schemaVersion).toBe(previous);
     await seedTree(old, ALICE);
-    const carol = await old.users.create({ username: 'carol', displayName: '卡罗尔', orgUnitId: '990101', roles: ['operator'], passwordHash: 'hash-carol' }, ALICE);
-    const dave = await old.users.create({ username: 'dave', displayName: 'Dave', orgUnitId: '990000', roles: ['admin', 'auditor'], passwordHash: 'hash-dave' }, ALICE);
+    // Users as the previous build wrote them (today's repository writes columns that version lacks).
+    const oldDb = raw(file);
+    const insertUser = (id: string, username: string, displayName: string, orgUnitId: string, roles: string[], hash: string) => {
+      oldDb.prepare('INSERT INTO users (id, username, display_name, org_unit_id, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, 1)').run(id, username, displayName, orgUnitId, hash);
+      for (const role of roles) oldDb.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)').run(id, role);
+      return { id };
+    };
+    const carol = insertUser('u-carol', 'carol', '卡罗尔', '990101', ['operator'], 'hash-carol');
+    const dave = insertUser('u-dave', 'dave', 'Dave', '990000', ['admin', 'auditor'], 'hash-dave');
+    expect((oldDb.prepare(`SELECT count(*) AS n FROM pragma_table_info('users') WHERE name = 'must_change_password'`).get() as { n: number }).n).toBe(0);
     await old.devices.create({ id: 'dev-1', orgUnitId: '990101', kind: 'venue-camera', name: '1号摄像机', manufacturer: 'Argus', model: 'X1' }, ALICE);
     await old.devices.create({ id: 'dev-gb', orgUnitId: '990102', kind: 'gb28181', name: 'NVR', gbDeviceId: '99010200001320000001' }, ALICE);
     await old.channels.create({ id: 'ch-rtsp', deviceId: 'dev-1', name: '大厅', source: { type: 'rtsp', url: 'rtsp://10.1.1.1/h264', username: 'viewer', password: SECRET }, ptz: true }, ALICE);
@@ -107,12 +116,9 @@ describe('migrations', () => {
     await old.centres.create({ id: 'centre-990000', orgUnitId: '990000', name: '省指挥中心' }, ALICE);
     await old.audit.append({ at: 1000, userId: carol.id, username: 'carol', action: 'auth.login', targetType: 'session', targetId: 's', orgUnitId: '990101', address: '10.0.0.9', detail: { expiresAt: 5 } });
     await old.server.setSetting('auth.tokenSecret', 'kept-secret');
-    // The v2 tables do not exist yet.
-    expect(raw(file).prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('supervised_persons', 'live_views')`).get()).toEqual({ n: 0 });
-
     const before = {
       orgUnits: await old.orgUnits.list(),
-      users: await old.users.list(),
+      users: (oldDb.prepare('SELECT id, username, display_name, org_unit_id, password_hash FROM users ORDER BY id').all()),
       devices: await old.devices.list(),
       channels: await old.channels.list(),
       centres: await old.centres.list(),
@@ -120,15 +126,17 @@ describe('migrations', () => {
       secret: await old.channels.rtspSecret('ch-rtsp'),
     };
     expect(before.orgUnits).toHaveLength(5);
-    expect(before.audit.length).toBeGreaterThanOrEqual(13);
+    expect(before.audit.length).toBeGreaterThanOrEqual(11);
     await old.close();
     for (const db of raws.splice(0)) db.close();
 
     const store = open(file);
-    expect(store.schemaVersion).toBe(2);
-    expect(raw(file).pragma('user_version', { simple: true })).toBe(2);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(raw(file).pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(await store.orgUnits.list()).toEqual(before.orgUnits);
-    expect(await store.users.list()).toEqual(before.users);
+    expect(raw(file).prepare('SELECT id, username, display_name, org_unit_id, password_hash FROM users ORDER BY id').all()).toEqual(before.users);
+    // Users who existed before the column keep their passwords without a forced change.
+    expect((await store.users.list()).map((u) => u.mustChangePassword)).toEqual([false, false]);
     expect(await store.devices.list()).toEqual(before.devices);
     expect(await store.channels.list()).toEqual(before.channels);
     expect(await store.centres.list()).toEqual(before.centres);
@@ -138,7 +146,7 @@ describe('migrations', () => {
     expect((await store.users.get(dave.id))?.roles).toEqual(['admin', 'auditor']);
     expect(await store.server.getSetting('auth.tokenSecret')).toBe('kept-secret');
 
-    // The v2 tables work, against the rows written under v1.
+    // The tables work against the rows written by the previous version.
     const person = { id: 'p-1', name: '王伟', caseNumber: '(2025)岚矫字第0001号', orgUnitId: '990101', supervisionStart: '2025-01-01', supervisionEnd: '2026-01-01', publicConsent: false };
     await store.persons.create(person, ALICE);
     expect(await store.persons.list()).toEqual([person]);

@@ -4,7 +4,7 @@ import type { SfuConfig, User } from '@argus/shared';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { LoginLimiter } from './loginLimiter.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { principalOf, type Principal } from './principal.js';
 import { SessionTokens, TokenError } from './sessionTokens.js';
 
@@ -12,12 +12,13 @@ import { SessionTokens, TokenError } from './sessionTokens.js';
  * Why authentication failed:
  * - `invalid-credentials`: unknown username, wrong password or disabled user (one answer for all three);
  * - `rate-limited`: too many failures for this username or address; `retryAfterMs` says how long to wait;
- * - `unauthenticated`: no token, or a token that is invalid, expired, or of an ended session.
+ * - `unauthenticated`: no token, or a token that is invalid, expired, or of an ended session;
+ * - `bad-password`: a password change gave a wrong current password or an unchanged one.
  */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
-    readonly code: 'invalid-credentials' | 'rate-limited' | 'unauthenticated',
+    readonly code: 'invalid-credentials' | 'rate-limited' | 'unauthenticated' | 'bad-password',
     message: string,
     readonly retryAfterMs = 0,
   ) {
@@ -90,7 +91,7 @@ export class AuthService extends EventEmitter<AuthEvents> {
       await fail(!found ? 'unknown-user' : !passwordOk ? 'wrong-password' : 'disabled', 'failed', found?.user.id ?? null, found?.user.orgUnitId ?? null);
       throw new AuthError('invalid-credentials', 'wrong username or password');
     }
-    await this.limiter.recordSuccess(typed);
+    await this.limiter.recordSuccess(typed, address);
 
     const user = found.user;
     const sessionId = randomUUID();
@@ -141,6 +142,29 @@ export class AuthService extends EventEmitter<AuthEvents> {
     });
     this.log.info('logout', { username: principal.user.username });
     this.emit('sessionEnded', principal.sessionId, 'logout');
+  }
+
+  /**
+   * A user changes their own password: the current one must be right (a wrong one counts as a
+   * failed login for the rate limit), the new one is stored, `mustChangePassword` is cleared and
+   * every other session of the user ends. Audited as `auth.password-change`.
+   * @throws AuthError `bad-password` (wrong current password, or the same password again) or `rate-limited`.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const { user, address } = principal;
+    const waitMs = await this.limiter.retryAfterMs(user.username, address);
+    if (waitMs > 0) throw new AuthError('rate-limited', `too many failed attempts; try again in ${Math.ceil(waitMs / 1000)} s`, waitMs);
+    const found = await this.store.users.findForLogin(user.username);
+    if (!found || !(await verifyPassword(found.passwordHash, currentPassword))) {
+      await this.limiter.recordFailure(user.username, address);
+      await this.store.audit.append({ at: Date.now(), userId: user.id, username: user.username, action: 'auth.login-failed', targetType: 'user', targetId: user.id, orgUnitId: user.orgUnitId, address, outcome: 'failed', detail: { reason: 'wrong-password', during: 'password-change' } });
+      throw new AuthError('bad-password', 'currentPassword: the current password is wrong');
+    }
+    if (currentPassword === newPassword) throw new AuthError('bad-password', 'newPassword: must differ from the current password');
+    await this.store.users.changeOwnPassword(user.id, await hashPassword(newPassword), { userId: user.id, username: user.username, address });
+    const ended = await this.store.sessions.revokeAllForUser(user.id, Date.now(), principal.sessionId);
+    for (const sessionId of ended) this.emit('sessionEnded', sessionId, 'revoked');
+    this.log.info('password changed', { username: user.username });
   }
 
   /** End every session of a user (new password, roles or org unit, disabled, deleted). */

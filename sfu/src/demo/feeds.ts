@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../process/spawnTied.js';
 import { existsSync } from 'node:fs';
 import type { MountVideoCodec } from './rtspTestServer.js';
 
@@ -18,7 +19,7 @@ function udpUrl(port: number): string {
 }
 
 function run(args: string[], ffmpegPath: string): Feed {
-  const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnTied(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   return {
     process: child,
     stop: () => {

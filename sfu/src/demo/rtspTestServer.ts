@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../process/spawnTied.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,7 @@ export interface RtspTestServer {
 export function startRtspTestServer(port: number, mounts: RtspMount[], timeoutMs = 30_000): Promise<RtspTestServer> {
   const args = [RTSP_SERVER_SCRIPT, '--port', String(port)];
   for (const m of mounts) args.push('--mount', `${m.name}=${m.udpPort}:${m.video}${m.audio ? `:${m.audio}` : ''}`);
-  const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTied('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);

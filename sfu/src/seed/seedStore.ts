@@ -85,7 +85,9 @@ export async function seedStore(store: Store, options: SeedOptions): Promise<See
       created.users++;
       set = true;
     } else if (options.resetPasswords) {
-      await store.users.update(existing.user.id, { passwordHash: hash }, by);
+      // A new password ends the sessions opened with the old one.
+      await store.users.update(existing.user.id, { passwordHash: hash, mustChangePassword: false }, by);
+      await store.sessions.revokeAllForUser(existing.user.id, Date.now());
       set = true;
     }
     logins.push({ username: seedUser.username, displayName: seedUser.displayName, roles: seedUser.roles, orgUnitName: names.get(seedUser.orgUnitId) ?? seedUser.orgUnitId, password: set ? password : null });

@@ -41,6 +41,9 @@ export interface Signalling {
   close(): Promise<void>;
 }
 
+/** Wall connections one user may hold at once (a command centre runs a few monitors per operator). */
+export const MAX_CONNECTIONS_PER_USER = 8;
+
 /** Room of the sockets of users whose org unit is `orgUnitId`. */
 const orgRoom = (orgUnitId: string) => `org:${orgUnitId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
@@ -56,6 +59,7 @@ const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): Signalling {
   const log = deps.log;
   const peers = new Set<WallPeer>();
+  const connectionsPerUser = new Map<string, number>();
   const io = new SocketIoServer<Record<string, never>, ServerEvents>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -97,9 +101,18 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
     deps.auth
       .authenticate(token, socket.handshake.address)
       .then((principal) => {
+        if (principal.user.mustChangePassword) {
+          next(new Error('password-change-required'));
+          return;
+        }
         if (!can(principal, 'wall.view')) {
           log.warn('wall connection refused: the user may not watch video', { user: principal.user.username, address: socket.handshake.address });
           next(new Error('forbidden'));
+          return;
+        }
+        if ((connectionsPerUser.get(principal.user.id) ?? 0) >= MAX_CONNECTIONS_PER_USER) {
+          log.warn('wall connection refused: too many connections for one user', { user: principal.user.username, address: socket.handshake.address });
+          next(new Error('limit'));
           return;
         }
         socket.data.principal = principal;
@@ -123,6 +136,7 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
       log.child('peer'),
     );
     peers.add(peer);
+    connectionsPerUser.set(principal.user.id, (connectionsPerUser.get(principal.user.id) ?? 0) + 1);
     void socket.join([orgRoom(principal.user.orgUnitId), sessionRoom(principal.sessionId)]);
     // The session's end is the connection's end; timers over ~24.8 days overflow, and sessions are shorter.
     const expiry = setTimeout(() => {
@@ -182,6 +196,9 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
+      const left = (connectionsPerUser.get(principal.user.id) ?? 1) - 1;
+      if (left > 0) connectionsPerUser.set(principal.user.id, left);
+      else connectionsPerUser.delete(principal.user.id);
       log.info('wall disconnected', { peer: socket.id, user: principal.user.username, reason });
       peer.close();
       void peer.settled().then(() => peers.delete(peer));

@@ -51,6 +51,9 @@ export class WallPeer {
   /** View records being written; awaited before the store closes. */
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private closed = false;
+  /** Transports and consumers being created: they count against the limits before they exist. */
+  private pendingTransports = 0;
+  private pendingConsumers = 0;
   private readonly pool: WorkerPool;
   private readonly cameras: CameraRegistry;
   private readonly webrtc: SfuConfig['mediasoup'];
@@ -125,21 +128,27 @@ export class WallPeer {
     listCameras: async () => ({ cameras: this.cameras.list().filter((camera) => this.mayView(camera.orgUnitId)) }),
 
     createRecvTransport: async () => {
-      if (this.transports.size >= SIGNALLING_LIMITS.transportsPerConnection) {
+      if (this.transports.size + this.pendingTransports >= SIGNALLING_LIMITS.transportsPerConnection) {
         throw new SignallingError('limit', `at most ${SIGNALLING_LIMITS.transportsPerConnection} transports per connection`);
       }
       const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.webrtc;
       const listen = { ip: listenIp, announcedAddress, portRange: { min: rtcMinPort, max: rtcMaxPort } };
-      const transport = await this.router.createWebRtcTransport({
-        listenInfos: [
-          { protocol: 'udp', ...listen },
-          { protocol: 'tcp', ...listen },
-        ],
-        enableUdp: true,
-        enableTcp: true,
-        preferUdp: true,
-        initialAvailableOutgoingBitrate: 4_000_000,
-      });
+      this.pendingTransports++;
+      let transport: types.WebRtcTransport;
+      try {
+        transport = await this.router.createWebRtcTransport({
+          listenInfos: [
+            { protocol: 'udp', ...listen },
+            { protocol: 'tcp', ...listen },
+          ],
+          enableUdp: true,
+          enableTcp: true,
+          preferUdp: true,
+          initialAvailableOutgoingBitrate: 4_000_000,
+        });
+      } finally {
+        this.pendingTransports--;
+      }
       if (this.closed) {
         transport.close();
         throw new SignallingError('unavailable', 'connection closed');
@@ -167,45 +176,15 @@ export class WallPeer {
 
     consume: async ({ transportId, cameraId: requestedCameraId, producerId, rtpCapabilities }) => {
       const transport = this.transport(transportId);
-      if (this.consumers.size >= SIGNALLING_LIMITS.consumersPerConnection) {
+      if (this.consumers.size + this.pendingConsumers >= SIGNALLING_LIMITS.consumersPerConnection) {
         throw new SignallingError('limit', `at most ${SIGNALLING_LIMITS.consumersPerConnection} consumers per connection`);
       }
-      const source = await this.cameraFor(requestedCameraId, producerId);
-      const cameraId = source.summary.id;
-      const producer = source.videoProducer;
-      if (!producer) throw new SignallingError('unavailable', `camera ${cameraId} is ${source.summary.state}`);
-      await this.pool.ensureProducerOn(producer, source.router, this.router);
-      const caps = rtpCapabilities as unknown as types.RtpCapabilities;
-      if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-        throw new SignallingError('bad-request', `this wall cannot decode camera ${cameraId}`);
+      this.pendingConsumers++;
+      try {
+        return await this.consumeCamera(transport, requestedCameraId, producerId, rtpCapabilities);
+      } finally {
+        this.pendingConsumers--;
       }
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
-      const { user, address } = this.principal;
-      const orgUnitId = source.summary.orgUnitId;
-      const viewId = this.track(
-        this.deps.store.views.start({ userId: user.id, username: user.username, channelId: cameraId, orgUnitId, address, at: Date.now() }).catch((error: Error) => {
-          this.log.error('could not record a live view start', { peer: this.id, camera: cameraId, error });
-          return null;
-        }),
-      );
-      const view: ConsumerView = { consumer, cameraId, viewId, endReason: 'disconnected' };
-      this.consumers.set(consumer.id, view);
-      consumer.observer.once('close', () => {
-        this.consumers.delete(consumer.id);
-        const endedAt = Date.now();
-        this.track(
-          viewId.then((id) => (id === null ? undefined : this.deps.store.views.end(id, endedAt, view.endReason))).catch((error: Error) => {
-            this.log.error('could not record a live view end', { peer: this.id, camera: cameraId, error });
-          }),
-        );
-      });
-      consumer.on('producerclose', () => {
-        view.endReason = 'camera-lost';
-        this.notify.consumerClosed(consumer.id, 'producer-closed');
-      });
-      consumer.on('transportclose', () => this.notify.consumerClosed(consumer.id, 'transport-closed'));
-      await viewId;
-      return { consumerId: consumer.id, producerId: producer.id, cameraId, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
     },
 
     setConsumerPaused: async ({ consumerId, paused }) => {
@@ -220,7 +199,6 @@ export class WallPeer {
       }
       return {};
     },
-
     closeConsumer: async ({ consumerId }) => {
       const consumer = this.consumer(consumerId);
       this.consumers.get(consumerId)!.endReason = 'closed';
@@ -228,6 +206,51 @@ export class WallPeer {
       return {};
     },
   };
+
+  /** The body of `consume`, after the limit check: scope, producer, pipe, consumer, live view. */
+  private async consumeCamera(
+    transport: types.WebRtcTransport,
+    requestedCameraId: string | undefined,
+    producerId: string | undefined,
+    rtpCapabilities: SignallingRequest<'consume'>['rtpCapabilities'],
+  ): Promise<SignallingResponse<'consume'>> {
+    const source = await this.cameraFor(requestedCameraId, producerId);
+    const cameraId = source.summary.id;
+    const producer = source.videoProducer;
+    if (!producer) throw new SignallingError('unavailable', `camera ${cameraId} is ${source.summary.state}`);
+    await this.pool.ensureProducerOn(producer, source.router, this.router);
+    const caps = rtpCapabilities as unknown as types.RtpCapabilities;
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+      throw new SignallingError('bad-request', `this wall cannot decode camera ${cameraId}`);
+    }
+    const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+    const { user, address } = this.principal;
+    const orgUnitId = source.summary.orgUnitId;
+    const viewId = this.track(
+      this.deps.store.views.start({ userId: user.id, username: user.username, channelId: cameraId, orgUnitId, address, at: Date.now() }).catch((error: Error) => {
+        this.log.error('could not record a live view start', { peer: this.id, camera: cameraId, error });
+        return null;
+      }),
+    );
+    const view: ConsumerView = { consumer, cameraId, viewId, endReason: 'disconnected' };
+    this.consumers.set(consumer.id, view);
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      const endedAt = Date.now();
+      this.track(
+        viewId.then((id) => (id === null ? undefined : this.deps.store.views.end(id, endedAt, view.endReason))).catch((error: Error) => {
+          this.log.error('could not record a live view end', { peer: this.id, camera: cameraId, error });
+        }),
+      );
+    });
+    consumer.on('producerclose', () => {
+      view.endReason = 'camera-lost';
+      this.notify.consumerClosed(consumer.id, 'producer-closed');
+    });
+    consumer.on('transportclose', () => this.notify.consumerClosed(consumer.id, 'transport-closed'));
+    await viewId;
+    return { consumerId: consumer.id, producerId: producer.id, cameraId, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
+  }
 
   private transport(transportId: string): types.WebRtcTransport {
     const transport = this.transports.get(transportId);

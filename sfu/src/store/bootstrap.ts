@@ -34,7 +34,7 @@ export async function bootstrapStore(store: Store, config: SfuConfig, log: Logge
   }
   if ((await store.users.list()).length === 0) {
     result.adminPassword = randomBytes(12).toString('base64url');
-    await store.users.create({ username: 'admin', displayName: '系统管理员', orgUnitId: rootId, roles: ['admin'], passwordHash: await hashPassword(result.adminPassword) }, SYSTEM_ACTOR);
+    await store.users.create({ username: 'admin', displayName: '系统管理员', orgUnitId: rootId, roles: ['admin'], passwordHash: await hashPassword(result.adminPassword), mustChangePassword: true }, SYSTEM_ACTOR);
     log.warn('created the user "admin" with a one-time password; change it after logging in');
   }
 

@@ -123,6 +123,8 @@ export interface UserInput {
   roles: Role[];
   /** An encoded password hash (the store never sees passwords). */
   passwordHash: string;
+  /** The password was set by someone else: its user must change it at the next login. */
+  mustChangePassword?: boolean;
 }
 
 export interface UserRepository {
@@ -135,6 +137,8 @@ export interface UserRepository {
   update(id: string, patch: Partial<Omit<UserInput, 'username'>> & { disabled?: boolean }, by: Actor): Promise<User>;
   delete(id: string, by: Actor): Promise<void>;
   recordLogin(id: string, at: number): Promise<void>;
+  /** A user's own password change: new hash, no longer `mustChangePassword`, audited as `auth.password-change`. */
+  changeOwnPassword(id: string, passwordHash: string, by: Actor): Promise<void>;
 }
 
 export interface SessionRecord {
@@ -151,8 +155,8 @@ export interface SessionRepository {
   get(id: string): Promise<SessionRecord | null>;
   /** Mark one session ended at `at`; a no-op when it already is. */
   revoke(id: string, at: number): Promise<void>;
-  /** End every open session of a user; returns their ids. */
-  revokeAllForUser(userId: string, at: number): Promise<string[]>;
+  /** End every open session of a user (but `except`); returns their ids. */
+  revokeAllForUser(userId: string, at: number, except?: string): Promise<string[]>;
   /** Delete sessions that expired before `before` (housekeeping). Returns how many. */
   purgeExpired(before: number): Promise<number>;
 }
@@ -216,6 +220,8 @@ export interface AuditFilter {
   /** Entries with id < before (paging back). */
   before?: number;
   limit: number;
+  /** The username as recorded, case-insensitive. */
+  username?: string;
   /** Only entries of these org units; null means every entry (province scope). */
   orgUnitIds: ReadonlySet<string> | null;
 }

@@ -137,19 +137,25 @@ export function addAdminRoutes(api: ApiRouteTable, deps: ApiDeps): void {
 
   // Users: sessions end whenever what a session was granted changes.
   api.route('GET', '/api/users', admin, async ({ principal }) => ({ users: (await store.users.list()).filter((u) => inScope(catalog.tree, principal, u.orgUnitId)) }));
+  // A password an administrator sets must be changed by its user at the next login.
   api.route('POST', '/api/users', { ...admin, body: userCreate }, async ({ principal, body }) => {
     requireScope(principal, body.orgUnitId, `org unit ${body.orgUnitId}`);
     const { password, ...rest } = body;
-    return created(await store.users.create({ ...rest, passwordHash: await hashPassword(password) }, actorOf(principal)));
+    return created(await store.users.create({ ...rest, passwordHash: await hashPassword(password), mustChangePassword: true }, actorOf(principal)));
   });
+  /** Auditors audit administrators: an administrator may create an auditor account (audited) but not change or remove one. */
+  const refuseAuditor = (user: { roles: readonly string[] }) => {
+    if (user.roles.includes('auditor')) throw new ApiError('forbidden', 'auditor accounts cannot be changed or removed by an administrator (separate duties)');
+  };
   api.route('PATCH', '/api/users/:id', { ...admin, body: userUpdate }, async ({ principal, params, body }) => {
     const user = await load(principal, await store.users.get(id(params)), `user ${id(params)}`);
+    refuseAuditor(user);
     if (body.orgUnitId) requireScope(principal, body.orgUnitId, `org unit ${body.orgUnitId}`);
     if (user.id === principal.user.id && (body.disabled || (body.roles && !body.roles.includes('admin')) || body.orgUnitId)) {
       throw new ApiError('forbidden', 'you cannot disable yourself, drop your own admin role or move yourself');
     }
     const { password, ...rest } = body;
-    const updated = await store.users.update(user.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, actorOf(principal));
+    const updated = await store.users.update(user.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password), mustChangePassword: true } : {}) }, actorOf(principal));
     const rolesChanged = body.roles !== undefined && [...body.roles].sort().join() !== [...user.roles].sort().join();
     if (password || rolesChanged || (body.orgUnitId && body.orgUnitId !== user.orgUnitId) || (body.disabled && !user.disabled)) await deps.auth.revokeUser(user.id);
     return updated;
@@ -157,6 +163,7 @@ export function addAdminRoutes(api: ApiRouteTable, deps: ApiDeps): void {
   api.route('DELETE', '/api/users/:id', admin, async ({ principal, params }) => {
     const user = await load(principal, await store.users.get(id(params)), `user ${id(params)}`);
     if (user.id === principal.user.id) throw new ApiError('forbidden', 'you cannot delete yourself');
+    refuseAuditor(user);
     await deps.auth.revokeUser(user.id);
     await store.users.delete(user.id, actorOf(principal));
     return noContent();

@@ -8,6 +8,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   'bad-request': 400,
   unauthenticated: 401,
   forbidden: 403,
+  'password-change-required': 403,
   'not-found': 404,
   conflict: 409,
   'rate-limited': 429,
@@ -39,6 +40,7 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ConflictError) return new ApiError('conflict', error.message);
   if (error instanceof AuthError) {
     if (error.code === 'rate-limited') return new ApiError('rate-limited', error.message, Math.ceil(error.retryAfterMs / 1000));
+    if (error.code === 'bad-password') return new ApiError('bad-request', error.message);
     return new ApiError('unauthenticated', error.message);
   }
   return null;

@@ -44,6 +44,8 @@ const STATUS = Symbol('status');
 interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   /** Routes are for logged-in users unless `public` is set. */
   public?: boolean;
+  /** Open to a user who must still change their password (me, password, logout); every other route refuses them. */
+  beforePasswordChange?: boolean;
   permission?: Permission;
   body?: B;
   query?: Q;
@@ -86,6 +88,9 @@ export function createApiRouteTable(deps: ApiDeps) {
       let principal: Principal | null = null;
       if (!options.public) {
         principal = await deps.auth.authenticate(sessionToken(req), address);
+        if (principal.user.mustChangePassword && !options.beforePasswordChange) {
+          throw new ApiError('password-change-required', 'set a new password first (POST /api/auth/password)');
+        }
         if (options.permission && !can(principal, options.permission)) throw new ApiError('forbidden', `needs the ${options.permission} permission`);
       }
       const url = new URL(req.url ?? '/', 'http://localhost');

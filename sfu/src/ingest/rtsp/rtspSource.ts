@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../process/spawnTied.js';
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
@@ -176,7 +177,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   }
 
   private spawnFfmpeg(attempt: Attempt, args: string[]): void {
-    const child = spawn(this.ingest.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnTied(this.ingest.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     attempt.ffmpeg = child;
     child.stderr!.setEncoding('utf8');
     // A chunk may end mid-line: keep the unfinished part for the next one.

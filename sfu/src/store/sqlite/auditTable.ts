@@ -52,6 +52,7 @@ export class SqliteAudit implements AuditRepository {
     add('at >= @from', 'from', filter.from);
     add('at <= @to', 'to', filter.to);
     add('user_id = @userId', 'userId', filter.userId);
+    add('username = @username COLLATE NOCASE', 'username', filter.username);
     add('action = @action', 'action', filter.action);
     add('target_type = @targetType', 'targetType', filter.targetType);
     add('target_id = @targetId', 'targetId', filter.targetId);

@@ -163,6 +163,13 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'live views are never deleted'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'passwords set by someone else must be changed by their user',
+    sql: `
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -11,6 +11,9 @@ interface Row {
 }
 const toOrgUnit = (row: Row): OrgUnit => ({ id: row.id, parentId: row.parent_id, level: row.level, name: row.name });
 
+/** How many leading digits a child's code shares with a parent of this level. */
+const CODE_PREFIX: Record<OrgLevel, number> = { province: 2, city: 4, county: 6, township: 9 };
+
 /** Which level may sit under which (province → city → county → township). */
 const CHILD_LEVEL: Record<OrgLevel, OrgLevel | null> = { province: 'city', city: 'county', county: 'township', township: null };
 
@@ -46,6 +49,11 @@ export class SqliteOrgUnits implements OrgUnitRepository {
         const parent = found(this.db.prepare('SELECT level FROM org_units WHERE id = ?').get(unit.parentId) as { level: OrgLevel } | undefined, `parent org unit ${unit.parentId}`);
         if (CHILD_LEVEL[parent.level] !== unit.level) {
           throw new ConflictError(`a ${unit.level} cannot sit under a ${parent.level}${CHILD_LEVEL[parent.level] ? ` (expected ${CHILD_LEVEL[parent.level]})` : ''}`);
+        }
+        // Division codes nest (GB/T 2260): a city shares its province's first 2 digits, a county its city's first 4, a township its county's 6.
+        const prefix = unit.parentId.slice(0, CODE_PREFIX[parent.level]);
+        if (!unit.id.startsWith(prefix) || (unit.level !== 'township' && unit.id.length !== 6) || (unit.level === 'township' && unit.id.length !== 9)) {
+          throw new ConflictError(`the ${unit.level} code ${unit.id} must ${unit.level === 'township' ? 'have 9 digits and ' : 'have 6 digits and '}start with ${prefix}, its parent's code`);
         }
       }
       try {

@@ -37,10 +37,10 @@ export class SqliteSessions implements SessionRepository {
     this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
   }
 
-  async revokeAllForUser(userId: string, at: number): Promise<string[]> {
+  async revokeAllForUser(userId: string, at: number, except = ''): Promise<string[]> {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?').all(userId, at) as Array<{ id: string }>).map((r) => r.id);
-      this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId);
+      const ids = (this.db.prepare('SELECT id FROM sessions WHERE user_id = ? AND id <> ? AND revoked_at IS NULL AND expires_at > ?').all(userId, except, at) as Array<{ id: string }>).map((r) => r.id);
+      this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL').run(at, userId, except);
       return ids;
     })();
   }

@@ -11,11 +11,12 @@ interface Row {
   org_unit_id: string;
   password_hash: string;
   disabled: number;
+  must_change_password: number;
   created_at: number;
   last_login_at: number | null;
   roles: string | null;
 }
-const SELECT = `SELECT u.id, u.username, u.display_name, u.org_unit_id, u.password_hash, u.disabled, u.created_at, u.last_login_at,
+const SELECT = `SELECT u.id, u.username, u.display_name, u.org_unit_id, u.password_hash, u.disabled, u.must_change_password, u.created_at, u.last_login_at,
                        (SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id) AS roles
                 FROM users u`;
 const ROLE_ORDER: Role[] = ['admin', 'operator', 'supervisor', 'presenter', 'auditor'];
@@ -26,6 +27,7 @@ const toUser = (row: Row): User => ({
   orgUnitId: row.org_unit_id,
   roles: ROLE_ORDER.filter((role) => (row.roles ?? '').split(',').includes(role)),
   disabled: row.disabled === 1,
+  mustChangePassword: row.must_change_password === 1,
   createdAt: row.created_at,
   lastLoginAt: row.last_login_at,
 });
@@ -67,8 +69,8 @@ export class SqliteUsers implements UserRepository {
       found(this.db.prepare('SELECT id FROM org_units WHERE id = ?').get(input.orgUnitId), `org unit ${input.orgUnitId}`);
       try {
         this.db
-          .prepare('INSERT INTO users (id, username, display_name, org_unit_id, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
-          .run(id, input.username, input.displayName, input.orgUnitId, input.passwordHash, Date.now());
+          .prepare('INSERT INTO users (id, username, display_name, org_unit_id, password_hash, disabled, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
+          .run(id, input.username, input.displayName, input.orgUnitId, input.passwordHash, input.mustChangePassword ? 1 : 0, Date.now());
       } catch (error) {
         translateConstraint(error, `username ${input.username}`);
       }
@@ -84,12 +86,13 @@ export class SqliteUsers implements UserRepository {
       const before = found(this.row(id), `user ${id}`);
       if (patch.orgUnitId !== undefined) found(this.db.prepare('SELECT id FROM org_units WHERE id = ?').get(patch.orgUnitId), `org unit ${patch.orgUnitId}`);
       this.db
-        .prepare('UPDATE users SET display_name = ?, org_unit_id = ?, password_hash = ?, disabled = ? WHERE id = ?')
+        .prepare('UPDATE users SET display_name = ?, org_unit_id = ?, password_hash = ?, disabled = ?, must_change_password = ? WHERE id = ?')
         .run(
           patch.displayName ?? before.display_name,
           patch.orgUnitId ?? before.org_unit_id,
           patch.passwordHash ?? before.password_hash,
           patch.disabled === undefined ? before.disabled : patch.disabled ? 1 : 0,
+          patch.mustChangePassword === undefined ? before.must_change_password : patch.mustChangePassword ? 1 : 0,
           id,
         );
       if (patch.roles) this.setRoles(id, patch.roles);
@@ -105,6 +108,14 @@ export class SqliteUsers implements UserRepository {
       const before = found(this.row(id), `user ${id}`);
       this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
       this.audit.change(by, 'admin.delete', 'user', id, before.org_unit_id, { username: before.username });
+    })();
+  }
+
+  async changeOwnPassword(id: string, passwordHash: string, by: Actor): Promise<void> {
+    this.db.transaction(() => {
+      const before = found(this.row(id), `user ${id}`);
+      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(passwordHash, id);
+      this.audit.write({ at: Date.now(), userId: by.userId, username: by.username, address: by.address, action: 'auth.password-change', targetType: 'user', targetId: id, orgUnitId: before.org_unit_id });
     })();
   }
 
