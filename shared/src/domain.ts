@@ -144,7 +144,7 @@ export type AuditOutcome = 'ok' | 'denied' | 'failed';
 /**
  * Audited actions:
  * - `auth.login`, `auth.login-failed` (detail.reason: `unknown-user`, `wrong-password`, `disabled`, `rate-limited`), `auth.logout`, `auth.password-change` (a user's own);
- * - `view.start`, `view.stop`, `view.denied`;
+ * - `view.start`, `view.stop`, `view.denied`; `access.denied` (an API route the user's roles do not allow);
  * - `admin.create`, `admin.update`, `admin.delete` (target type names the entity);
  * - `audit.export`; `persons.read`.
  */
@@ -156,6 +156,7 @@ export type AuditAction =
   | 'view.start'
   | 'view.stop'
   | 'view.denied'
+  | 'access.denied'
   | 'admin.create'
   | 'admin.update'
   | 'admin.delete'

@@ -408,6 +408,8 @@ describe('admin API', () => {
     const denied = await api('POST', '/api/devices', operator, { id: 'op-dev', orgUnitId: provinceId, kind: 'vehicle', name: 'x' });
     expect(denied.status).toBe(403);
     expect(denied.body.error).toEqual({ code: 'forbidden', message: expect.stringMatching(/admin\.manage/) });
+    const refusals = (await sfu.store.audit.query({ action: 'access.denied', limit: 100, orgUnitIds: null })).entries;
+    expect(refusals.find((row) => row.targetId === 'POST /api/devices' && row.username === SEED_USERS.provinceOperator)).toMatchObject({ outcome: 'denied', detail: { needs: 'admin.manage' } });
     expect(await sfu.store.devices.get('op-dev')).toBeNull();
     // Administration and audit are never one account, not even the admin's own.
     const both = await api('POST', '/api/users', admin(), { username: 'admin-auditor', displayName: '双重', orgUnitId: provinceId, roles: ['admin', 'auditor'], password: 'long-enough-password' });

@@ -91,7 +91,22 @@ export function createApiRouteTable(deps: ApiDeps) {
         if (principal.user.mustChangePassword && !options.beforePasswordChange) {
           throw new ApiError('password-change-required', 'set a new password first (POST /api/auth/password)');
         }
-        if (options.permission && !can(principal, options.permission)) throw new ApiError('forbidden', `needs the ${options.permission} permission`);
+        if (options.permission && !can(principal, options.permission)) {
+          // Someone trying what their role does not allow is worth an auditor's look.
+          await deps.store.audit.append({
+            at: Date.now(),
+            userId: principal.user.id,
+            username: principal.user.username,
+            action: 'access.denied',
+            targetType: 'api',
+            targetId: `${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)}`,
+            orgUnitId: principal.user.orgUnitId,
+            address,
+            outcome: 'denied',
+            detail: { needs: options.permission },
+          });
+          throw new ApiError('forbidden', `needs the ${options.permission} permission`);
+        }
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = options.query ? options.query.parse(Object.fromEntries(url.searchParams)) : undefined;
