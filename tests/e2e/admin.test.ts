@@ -126,12 +126,32 @@ describe('admin pages', () => {
     await page.waitForSelector('[data-testid^="user-row-"]:has-text("ui-op")');
     const loggedIn = await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'ui-op', password: 'long-enough-password' } });
     expect(loggedIn.status).toBe(200);
-    expect(loggedIn.body.user).toMatchObject({ orgUnitId: anchors.county1Id, roles: ['operator'] });
+    expect(loggedIn.body.user).toMatchObject({ orgUnitId: anchors.county1Id, roles: ['operator'], mustChangePassword: true });
+
+    // The new user, in a second browser page: must set their own password before the wall.
+    const fresh = await launchChromium();
+    try {
+      const p2 = await fresh.context.newPage();
+      await p2.goto(sfu.url);
+      await p2.fill('[data-testid="login-username"]', 'ui-op');
+      await p2.fill('[data-testid="login-password"]', 'long-enough-password');
+      await p2.click('[data-testid="login-submit"]');
+      await p2.waitForSelector('[data-testid="password-required-page"]');
+      await p2.screenshot({ path: path.join(TEST_OUTPUT, 'password-required.png') });
+      await p2.fill('[data-testid="field-currentPassword"]', 'long-enough-password');
+      await p2.fill('[data-testid="field-newPassword"]', 'my-own-password-1');
+      await p2.fill('[data-testid="field-newPasswordAgain"]', 'my-own-password-1');
+      await p2.click('[data-testid="password-change-form"] [data-testid="form-submit"]');
+      await p2.waitForSelector('[data-testid="layout-4"]');
+    } finally {
+      await fresh.close();
+    }
 
     const row = '[data-testid^="user-row-"]:has-text("ui-op")';
     await page.click(`${row} [data-testid="row-toggle-disabled"]`);
+    await page.click(`${row} [data-testid="row-toggle-disabled-confirm"]`);
     await page.waitForFunction(async (token) => (await fetch('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status === 401, loggedIn.body.token);
-    expect((await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'ui-op', password: 'long-enough-password' } })).status).toBe(401);
+    expect((await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'ui-op', password: 'my-own-password-1' } })).status).toBe(401);
   });
 
   it('recorded every change in the audit log, by the administrator', async () => {

@@ -105,12 +105,31 @@ describe('ApiClient', () => {
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
   });
 
+  it('tells the app when the server wants a new password first, and sends the change', async () => {
+    const { client, sent } = clientAnswering(({ url }) =>
+      url.endsWith('/api/auth/password') ? new Response(null, { status: 204 }) : json(403, { error: { code: 'password-change-required', message: 'set a new password first' } }),
+    );
+    const onPasswordChangeRequired = vi.fn();
+    const onUnauthenticated = vi.fn();
+    client.onPasswordChangeRequired = onPasswordChangeRequired;
+    client.onUnauthenticated = onUnauthenticated;
+    await expect(client.listUsers()).rejects.toMatchObject({ code: 'password-change-required', status: 403, message: 'set a new password first' });
+    expect(onPasswordChangeRequired).toHaveBeenCalledTimes(1);
+    await expect(client.changePassword({ currentPassword: 'old-one', newPassword: 'a-new-password' })).resolves.toBeUndefined();
+    expect(sent[1]!.init.method).toBe('POST');
+    expect(JSON.parse(String(sent[1]!.init.body))).toEqual({ currentPassword: 'old-one', newPassword: 'a-new-password' });
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+    // A plain 403 stays forbidden.
+    expect(apiErrorFromResponse(403, null, null).code).toBe('forbidden');
+  });
+
   it('builds audit queries and a CSV link with the same filters but without paging', async () => {
     const { client, sent } = clientAnswering(() => json(200, { entries: [], nextBefore: null }));
     await client.audit({ from: 1000, userId: 'u 1', action: 'view.start', before: 77, limit: 50 });
     expect(sent[0]!.url).toBe('/api/audit?from=1000&userId=u+1&action=view.start&before=77&limit=50');
     expect(client.auditCsvUrl({ from: 1000, userId: 'u 1', action: 'view.start', before: 77, limit: 50 })).toBe('/api/audit.csv?from=1000&userId=u+1&action=view.start');
     expect(client.auditCsvUrl({})).toBe('/api/audit.csv');
+    expect(client.auditCsvUrl({ username: 'Zhang San', action: 'auth.login-failed' })).toBe('/api/audit.csv?username=Zhang+San&action=auth.login-failed');
   });
 
   it('leaves empty values out of query strings', () => {
@@ -126,6 +145,7 @@ describe('ApiClient', () => {
     await client.login({ username: 'a', password: 'b' });
     await client.logout();
     await client.me();
+    await client.changePassword({ currentPassword: 'old', newPassword: '0123456789' });
     await client.listOrgUnits();
     await client.createOrgUnit({ id: '370100', parentId: '370000', level: 'city', name: 'n' });
     await client.updateOrgUnit(id, { name: 'n' });

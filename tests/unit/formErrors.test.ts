@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreCreate, channelCreate, describeIssues, deviceCreate, orgUnitCreate, personCreate, userCreate } from '@argus/shared';
+import { centreCreate, channelCreate, describeIssues, deviceCreate, orgUnitCreate, orgUnitUpdate, passwordChange, personCreate, userCreate } from '@argus/shared';
 import { fieldErrors, formErrorsFromIssues, formErrorsFromMessage, hasFormErrors, validateBody, validationMessageKey } from '../../desktop/src/renderer/api/formErrors.js';
 
 describe('form errors', () => {
@@ -42,9 +42,12 @@ describe('form errors', () => {
       deviceCreate.safeParse({ id: 'd', orgUnitId: '370000', kind: 'gb28181', name: 'x', gbDeviceId: '123' }),
       channelCreate.safeParse({ id: 'c', deviceId: 'd', name: 'x', source: { type: 'rtsp', url: 'http://x' } }),
       userCreate.safeParse({ username: 'a', displayName: 'x', orgUnitId: '370000', roles: [], password: 'short' }),
+      userCreate.safeParse({ username: 'abc', displayName: 'x\u202e', orgUnitId: '370000', roles: ['admin', 'operator'], password: '0123456789' }),
+      orgUnitUpdate.safeParse({ name: 'a\u0007b' }),
+      passwordChange.safeParse({ currentPassword: 'x', newPassword: 'short' }),
       personCreate.safeParse({ id: 'p', name: 'x', caseNumber: 'c', orgUnitId: '370000', supervisionStart: '2024/1/1', supervisionEnd: '2025-01-01' }),
     ].flatMap((r) => r.error?.issues ?? []);
-    expect(problems.length).toBeGreaterThanOrEqual(9);
+    expect(problems.length).toBeGreaterThanOrEqual(13);
     for (const issue of problems) expect(validationMessageKey(issue.message), issue.message).not.toBeNull();
     expect(validationMessageKey('something new')).toBeNull();
   });

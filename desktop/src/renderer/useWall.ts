@@ -2,26 +2,16 @@ import { useEffect, useReducer, useRef, useState, type Dispatch } from 'react';
 import type { CameraSummary } from '@argus/shared';
 import { noticeForRefusal, noticeForSessionEnd, type LoginNotice } from './sessionNotice.js';
 import { WallClient } from './wallClient.js';
-import { initialWallLayout, LAYOUTS, wallLayoutReducer, type WallLayoutAction, type WallLayoutState } from './wallLayout.js';
+import { LEGACY_WALL_LAYOUT_KEY, restoreWallLayout, wallLayoutReducer, wallLayoutStorageKey, type WallLayoutAction, type WallLayoutState } from './wallLayout.js';
 
-const LAYOUT_STORAGE_KEY = 'argus.wallLayout';
-
-function restoreLayout(): WallLayoutState {
+/** The wall `userId` saved last on this computer (a fresh one for a user new here). */
+function restoreLayout(userId: string): WallLayoutState {
   try {
-    const saved = JSON.parse(window.localStorage.getItem(LAYOUT_STORAGE_KEY) ?? 'null') as WallLayoutState | null;
-    if (
-      saved &&
-      LAYOUTS.includes(saved.layout) &&
-      Array.isArray(saved.tiles) &&
-      saved.tiles.length === 16 &&
-      saved.tiles.every((t) => t === null || typeof t === 'string')
-    ) {
-      return { ...initialWallLayout(saved.layout), tiles: saved.tiles };
-    }
+    window.localStorage.removeItem(LEGACY_WALL_LAYOUT_KEY);
+    return restoreWallLayout(window.localStorage.getItem(wallLayoutStorageKey(userId)));
   } catch {
-    /* a damaged saved layout is ignored */
+    return restoreWallLayout(null);
   }
-  return initialWallLayout();
 }
 
 /** What the wall shows and does; `client` is null for users who may not watch video (no socket is opened for them). */
@@ -40,6 +30,8 @@ export interface WallModel {
 export interface WallCallbacks {
   /** The session ended or the SFU refused it: back to the login page with this notice. */
   onEnded: (notice: LoginNotice) => void;
+  /** The SFU refused the connection because the user must set a new password first. */
+  onPasswordChangeRequired: () => void;
   /**
    * The SFU closed the connection without `sessionEnded` (socket.io does not reconnect by
    * itself then): check the session, and `reconnect()` if it is still valid.
@@ -49,14 +41,15 @@ export interface WallCallbacks {
 
 /**
  * The wall's state for one login: the signalling connection (only when `enabled`, i.e. the
- * user has `wall.view`), the cameras the user may see, and the tile layout (kept across reloads).
+ * user has `wall.view`), the cameras the user may see, and the tile layout (kept across
+ * reloads, per user: `userId` names whose).
  */
-export function useWall(enabled: boolean, callbacks: WallCallbacks): WallModel {
+export function useWall(enabled: boolean, userId: string, callbacks: WallCallbacks): WallModel {
   const [client] = useState(() => (enabled ? new WallClient() : null));
   const [connected, setConnected] = useState(false);
   const [session, setSession] = useState(0);
   const [cameras, setCameras] = useState<Map<string, CameraSummary>>(new Map());
-  const [layout, dispatch] = useReducer(wallLayoutReducer, undefined, restoreLayout);
+  const [layout, dispatch] = useReducer(wallLayoutReducer, userId, restoreLayout);
   const callbacksRef = useRef(callbacks);
   /** Whether the connection is wanted (between mount and unmount): a late `reconnect()` must not reopen a closed wall. */
   const wanted = useRef(false);
@@ -97,6 +90,11 @@ export function useWall(enabled: boolean, callbacks: WallCallbacks): WallModel {
         callbacksRef.current.onEnded(noticeForSessionEnd(reason));
       }),
       client.on('refused', (message) => {
+        if (message === 'password-change-required') {
+          ended = true;
+          callbacksRef.current.onPasswordChangeRequired();
+          return;
+        }
         const notice = noticeForRefusal(message);
         if (notice) {
           ended = true;
@@ -114,8 +112,12 @@ export function useWall(enabled: boolean, callbacks: WallCallbacks): WallModel {
   }, [client]);
 
   useEffect(() => {
-    window.localStorage.setItem(LAYOUT_STORAGE_KEY, JSON.stringify(layout));
-  }, [layout]);
+    try {
+      window.localStorage.setItem(wallLayoutStorageKey(userId), JSON.stringify(layout));
+    } catch {
+      /* storage full or denied: the wall works, it just starts afresh next time */
+    }
+  }, [layout, userId]);
 
   const reconnect = () => {
     if (wanted.current) client?.open();

@@ -45,8 +45,9 @@ export interface WallClientEvents {
   /** The user's session ended (the SFU disconnects right after). */
   sessionEnded: (reason: SessionEndReason) => void;
   /**
-   * The SFU refused the connection (`connect_error` from its handshake check): `unauthenticated`
-   * or `forbidden`, about the session; anything else is retried after {@link REFUSED_RETRY_MS}.
+   * The SFU refused the connection (`connect_error` from its handshake check): `unauthenticated`,
+   * `forbidden` or `password-change-required`, about the session (see {@link FINAL_REFUSALS});
+   * anything else is retried after {@link REFUSED_RETRY_MS}.
    */
   refused: (message: string) => void;
   consumerClosed: (consumerId: string) => void;
@@ -54,6 +55,9 @@ export interface WallClientEvents {
 
 /** Why the SFU ended a session (shared/src/signalling.ts `sessionEnded`). */
 export type SessionEndReason = Parameters<ServerEvents['sessionEnded']>[0]['reason'];
+
+/** Refusals about the session itself: retrying cannot help (the app leaves the wall). */
+export const FINAL_REFUSALS: ReadonlySet<string> = new Set(['unauthenticated', 'forbidden', 'password-change-required']);
 
 /** A refusal not about the session (e.g. the SFU starting up) is retried after this long, ms. */
 export const REFUSED_RETRY_MS = 5000;
@@ -102,7 +106,7 @@ export class WallClient {
       // retry those); true for transport errors, which socket.io retries with its own backoff.
       if (this.socket.active) return;
       this.emit('refused', error.message);
-      if (error.message !== 'unauthenticated' && error.message !== 'forbidden') {
+      if (!FINAL_REFUSALS.has(error.message)) {
         this.clearRetry();
         this.retryTimer = window.setTimeout(() => {
           this.retryTimer = null;

@@ -71,3 +71,38 @@ export function wallLayoutReducer(state: WallLayoutState, action: WallLayoutActi
       return { ...state, maximised: action.index, selected: action.index };
   }
 }
+
+/**
+ * The localStorage key of a user's saved wall: one per user id, so the next user on the same
+ * computer does not start watching the previous user's cameras.
+ */
+export function wallLayoutStorageKey(userId: string): string {
+  return `argus.wallLayout.${userId}`;
+}
+
+/** The key of the layout saved before layouts were per user; whose it was is unknown, so it is dropped. */
+export const LEGACY_WALL_LAYOUT_KEY = 'argus.wallLayout';
+
+/**
+ * A saved wall (`JSON.stringify` of a {@link WallLayoutState}) as the state to start with:
+ * its layout and tiles (selection and maximised tile start afresh); the default wall for
+ * nothing saved and for anything damaged.
+ */
+export function restoreWallLayout(saved: string | null): WallLayoutState {
+  try {
+    const value = JSON.parse(saved ?? 'null') as Partial<WallLayoutState> | null;
+    if (
+      value &&
+      typeof value === 'object' &&
+      LAYOUTS.includes(value.layout as LayoutSize) &&
+      Array.isArray(value.tiles) &&
+      value.tiles.length === MAX_TILES &&
+      value.tiles.every((t) => t === null || typeof t === 'string')
+    ) {
+      return { ...initialWallLayout(value.layout), tiles: value.tiles };
+    }
+  } catch {
+    /* a damaged saved layout is ignored */
+  }
+  return initialWallLayout();
+}

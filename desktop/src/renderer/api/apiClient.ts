@@ -18,6 +18,7 @@ import type {
   deviceUpdate,
   orgUnitCreate,
   orgUnitUpdate,
+  passwordChange,
   personCreate,
   personUpdate,
   userCreate,
@@ -77,6 +78,11 @@ export class ApiClient {
    * revoked, logged out elsewhere). The app returns to its login page.
    */
   onUnauthenticated: (() => void) | null = null;
+  /**
+   * Called when a call is answered 403 `password-change-required`: the user must set a new
+   * password before anything else works. The app shows its password page.
+   */
+  onPasswordChangeRequired: (() => void) | null = null;
   private readonly fetchImpl: (input: string, init: RequestInit) => Promise<Response>;
   private readonly baseUrl: string;
 
@@ -123,6 +129,7 @@ export class ApiClient {
     if (!response.ok) {
       const error = apiErrorFromResponse(response.status, body, response.headers.get('retry-after'));
       if (error.code === 'unauthenticated' && !options.expectUnauthenticated) this.onUnauthenticated?.();
+      if (error.code === 'password-change-required') this.onPasswordChangeRequired?.();
       throw error;
     }
     if (!parsed) throw new ApiError('bad-response', response.status, `${method} ${path}: the answer is not JSON`);
@@ -148,6 +155,16 @@ export class ApiClient {
   /** `GET /api/auth/me`: the session's user. @throws ApiError `unauthenticated` without a valid session. */
   me(): Promise<MeResponse> {
     return this.call('GET', '/api/auth/me', { expectUnauthenticated: true });
+  }
+
+  /**
+   * `POST /api/auth/password`: the user sets a new password; their other sessions end, this
+   * one stays. @throws ApiError `bad-request` worded by field (`currentPassword: the current
+   * password is wrong`, `newPassword: must differ from the current password`, a new password
+   * too short), `rate-limited` with `retryAfter` (wrong current passwords count as failed logins).
+   */
+  changePassword(body: BodyOf<typeof passwordChange>): Promise<void> {
+    return this.call('POST', '/api/auth/password', { body });
   }
 
   // --- org units ----------------------------------------------------------------------------

@@ -21,7 +21,18 @@ export class ApiError extends Error {
   }
 }
 
-const SERVER_CODES: ReadonlySet<string> = new Set<ApiErrorCode>(['bad-request', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'rate-limited', 'internal']);
+/** Every code the server sends (a Record, so TypeScript notices a code added to ApiErrorCode but not here). */
+const SERVER_CODE_RECORD = {
+  'bad-request': true,
+  unauthenticated: true,
+  forbidden: true,
+  'password-change-required': true,
+  'not-found': true,
+  conflict: true,
+  'rate-limited': true,
+  internal: true,
+} as const satisfies Record<ApiErrorCode, true>;
+const SERVER_CODES: ReadonlySet<string> = new Set(Object.keys(SERVER_CODE_RECORD));
 
 /**
  * Seconds to wait according to a `Retry-After` header: delta-seconds or an HTTP-date

@@ -88,6 +88,11 @@ const KNOWN_MESSAGES: Readonly<Record<string, string>> = {
   'must be 3-64 characters of A-Z a-z 0-9 . _ -': 'validation.username',
   'needs at least one role': 'validation.roles',
   'must be a date YYYY-MM-DD': 'validation.date',
+  'must not contain control or direction-override characters': 'validation.unsafeText',
+  'admin and auditor are separate duties: such an account holds that one role only': 'validation.rolesExclusive',
+  // POST /api/auth/password (sfu/src/auth/authService.ts `changePassword`).
+  'the current password is wrong': 'validation.currentPasswordWrong',
+  'must differ from the current password': 'validation.passwordUnchanged',
 };
 
 /** The i18n key of a known validation message, or null to show the message as it is. */

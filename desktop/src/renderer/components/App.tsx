@@ -5,6 +5,7 @@ import { api } from '../api/apiClient.js';
 import { toApiError } from '../api/apiError.js';
 import type { LoginNotice } from '../sessionNotice.js';
 import { LoginPage } from './LoginPage.js';
+import { PasswordRequiredPage } from './PasswordChange.js';
 import { Shell } from './Shell.js';
 
 type AuthState =
@@ -17,7 +18,10 @@ type AuthState =
  * The app: asks the server who is logged in (`GET /api/auth/me`: the HttpOnly session cookie
  * survives a reload), then shows the login page or the shell. Any sign that the session
  * ended (the SFU's `sessionEnded`, a refused connection, a 401 from the API, the expiry time)
- * returns to the login page with the reason.
+ * returns to the login page with the reason. While the server says the user must choose a
+ * new password (`mustChangePassword` at login or from `me`, or any call answered
+ * `password-change-required`), the 请先设置新密码 page replaces the views; once the password
+ * is changed, the user's views follow (with the session as `me` then describes it).
  */
 export function App() {
   const { t } = useTranslation();
@@ -43,12 +47,30 @@ export function App() {
     };
   }, [signIn]);
 
+  /** The server wants a new password first (a call was refused for it): leave the views for the password page. */
+  const requirePasswordChange = useCallback(() => {
+    setAuth((previous) => (previous.status === 'signedIn' && !previous.me.mustChangePassword ? { ...previous, me: { ...previous.me, mustChangePassword: true } } : previous));
+  }, []);
+
+  /** The new password is set: continue to the user's views, as the server now describes the session. */
+  const passwordChanged = useCallback(async () => {
+    try {
+      signIn(await api.me());
+    } catch (error) {
+      if (toApiError(error).code === 'unauthenticated') ended('expired');
+      // No answer: go on with what is known; the shell checks the session again itself.
+      else setAuth((previous) => (previous.status === 'signedIn' ? { status: 'signedIn', me: { ...previous.me, mustChangePassword: false }, login: ++logins.current } : previous));
+    }
+  }, [signIn, ended]);
+
   useEffect(() => {
     api.onUnauthenticated = () => ended('expired');
+    api.onPasswordChangeRequired = requirePasswordChange;
     return () => {
       api.onUnauthenticated = null;
+      api.onPasswordChangeRequired = null;
     };
-  }, [ended]);
+  }, [ended, requirePasswordChange]);
 
   const logout = useCallback(async () => {
     loggingOut.current = true;
@@ -72,6 +94,7 @@ export function App() {
     case 'anonymous':
       return <LoginPage notice={auth.notice} onLoggedIn={signIn} />;
     case 'signedIn':
-      return <Shell key={auth.login} me={auth.me} onEnded={ended} onLogout={logout} />;
+      if (auth.me.mustChangePassword) return <PasswordRequiredPage me={auth.me} onChanged={passwordChanged} onLogout={logout} />;
+      return <Shell key={auth.login} me={auth.me} onEnded={ended} onLogout={logout} onPasswordChangeRequired={requirePasswordChange} />;
   }
 }

@@ -1,36 +1,43 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry, AuditPage as AuditPageData } from '@argus/shared';
+import type { AuditEntry, AuditPage as AuditPageData, OrgUnit } from '@argus/shared';
 import { api } from '../api/apiClient.js';
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, auditFilterProblem, auditQueryFromFilters, EMPTY_AUDIT_FILTERS, type AuditFilters } from '../auditQuery.js';
 import { formatDetail, formatTime } from '../format.js';
+import { useOrgUnitName } from './admin/useOrgUnitName.js';
 import { describeApiError } from './apiErrorText.js';
 import { DataTable, type Column } from './DataTable.js';
 
 /** Entries per page. */
 export const AUDIT_PAGE_SIZE = 100;
 
-/** The filter inputs in their order, each labelled `audit.${key}`: its type, class and suggestion list. */
-const FILTER_INPUTS: ReadonlyArray<{ key: keyof AuditFilters; type?: string; className?: string; list?: string }> = [
+/** The text filter inputs after the time range and before the action, each labelled `audit.${key}`. */
+const TEXT_FILTERS_BEFORE_ACTION: ReadonlyArray<{ key: keyof AuditFilters; type?: string; className?: string; list?: string; autoComplete?: string }> = [
   { key: 'from', type: 'datetime-local' },
   { key: 'to', type: 'datetime-local' },
-  { key: 'userId', className: 'mono' },
-  { key: 'action', className: 'mono', list: 'audit-actions' },
+  { key: 'username', className: 'mono', autoComplete: 'off' },
+];
+/** The text filter inputs after the action. */
+const TEXT_FILTERS_AFTER_ACTION: typeof TEXT_FILTERS_BEFORE_ACTION = [
   { key: 'targetType', className: 'mono', list: 'audit-target-types' },
   { key: 'targetId', className: 'mono' },
 ];
 
 /**
- * 审计日志 (`audit.read`): filters (time range, user id, action, target type and id), the
- * entries newest first with paging back through `nextBefore`, and 导出 CSV of everything the
- * applied filters match (`GET /api/audit.csv`, a plain link: the session cookie goes along).
+ * 审计日志 (`audit.read`): filters (time range in UTC+8, username, action, target type and
+ * id), the entries newest first with paging back through `nextBefore`, and 导出 CSV of
+ * everything the applied filters match (`GET /api/audit.csv`, a plain link: the session
+ * cookie goes along). Times are shown in UTC+8 like the CSV; org units by name (`orgUnits`,
+ * the auditor's subtree), with the code as a tooltip.
  *
- * Test hooks: `audit-filter-from`, `-to`, `-userId`, `-action`, `-targetType`, `-targetId`,
- * `audit-search`, `audit-reset`, `audit-table`, `audit-row-${id}`, `audit-older`,
- * `audit-newer`, `audit-newest`, `audit-export`, `audit-error`.
+ * Test hooks: `audit-filter-from`, `-to`, `-username`, `-action` (a select), `-targetType`,
+ * `-targetId`, `audit-search`, `audit-reset`, `audit-table`, `audit-row-${id}` (with
+ * `data-action`), `audit-older`, `audit-newer`, `audit-newest`, `audit-page-number`,
+ * `audit-export`, `audit-error`.
  */
-export function AuditPage() {
+export function AuditPage({ orgUnits }: { orgUnits: readonly OrgUnit[] }) {
   const { t } = useTranslation();
+  const orgUnitName = useOrgUnitName(orgUnits);
   const [draft, setDraft] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   const [applied, setApplied] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   /** `before` of each page shown so far; the last one is the current page (undefined: the newest). */
@@ -93,7 +100,11 @@ export function AuditPage() {
     },
     { header: t('audit.action'), attributes: (entry) => ({ title: entry.action }), cell: (entry) => t(`auditActions.${entry.action}`, { defaultValue: entry.action }) },
     { header: t('audit.target'), className: 'mono', cell: (entry) => (entry.targetType !== null ? `${entry.targetType}${entry.targetId !== null ? `/${entry.targetId}` : ''}` : t('common.none')) },
-    { header: t('audit.orgUnit'), className: 'mono', cell: (entry) => entry.orgUnitId ?? t('common.none') },
+    {
+      header: t('audit.orgUnit'),
+      attributes: (entry) => ({ title: entry.orgUnitId ?? undefined, 'data-org-unit': entry.orgUnitId ?? undefined }),
+      cell: (entry) => (entry.orgUnitId !== null ? orgUnitName(entry.orgUnitId) : t('common.none')),
+    },
     { header: t('audit.address'), className: 'mono', cell: (entry) => entry.address ?? t('common.none') },
     { header: t('audit.outcome'), cell: (entry) => t(`outcomes.${entry.outcome}`, { defaultValue: entry.outcome }) },
     { header: t('audit.detail'), className: 'mono table__wrap', attributes: (entry) => ({ title: formatDetail(entry.detail) }), cell: (entry) => formatDetail(entry.detail) },
@@ -103,20 +114,30 @@ export function AuditPage() {
     <div className="page audit" data-testid="audit-page">
       <form className="form audit__filters" onSubmit={search} noValidate>
         <div className="form__row">
-          {FILTER_INPUTS.map(({ key, ...input }) => (
+          {TEXT_FILTERS_BEFORE_ACTION.map(({ key, ...input }) => (
+            <label key={key} className="form__field">
+              <span className="form__label">{t(`audit.${key}`)}</span>
+              <input {...input} {...field(key)} />
+            </label>
+          ))}
+          <label className="form__field">
+            <span className="form__label">{t('audit.action')}</span>
+            <select {...field('action')}>
+              <option value="">{t('audit.anyAction')}</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {t(`auditActions.${a}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {TEXT_FILTERS_AFTER_ACTION.map(({ key, ...input }) => (
             <label key={key} className="form__field">
               <span className="form__label">{t(`audit.${key}`)}</span>
               <input {...input} {...field(key)} />
             </label>
           ))}
         </div>
-        <datalist id="audit-actions">
-          {AUDIT_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {t(`auditActions.${a}`)}
-            </option>
-          ))}
-        </datalist>
         <datalist id="audit-target-types">
           {AUDIT_TARGET_TYPES.map((type) => (
             <option key={type} value={type} />

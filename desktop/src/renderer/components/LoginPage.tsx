@@ -4,6 +4,7 @@ import type { MeResponse } from '@argus/shared';
 import { api } from '../api/apiClient.js';
 import { toApiError, type ApiError } from '../api/apiError.js';
 import type { LoginNotice } from '../sessionNotice.js';
+import { describeApiError, describeWait } from './apiErrorText.js';
 import { LanguageSelect } from './LanguageSelect.js';
 
 /** Seconds left until `until` (epoch ms), updated every quarter second; 0 once passed or without a wait. */
@@ -50,9 +51,9 @@ export function LoginPage({ notice, onLoggedIn }: { notice: LoginNotice | null; 
     setBusy(true);
     setError(null);
     try {
-      const { expiresAt, user, permissions } = await api.login({ username: username.trim(), password });
+      const { expiresAt, user, permissions, mustChangePassword } = await api.login({ username: username.trim(), password });
       // The token in the answer is not kept: the HttpOnly cookie carries the session.
-      onLoggedIn({ expiresAt, user, permissions });
+      onLoggedIn({ expiresAt, user, permissions, mustChangePassword: mustChangePassword === true });
     } catch (e) {
       const failure = toApiError(e);
       setError(failure);
@@ -71,13 +72,13 @@ export function LoginPage({ notice, onLoggedIn }: { notice: LoginNotice | null; 
         errorText = t('login.errors.invalid');
         break;
       case 'rate-limited':
-        errorText = waitUntil !== null ? t('login.errors.rateLimited', { seconds: secondsLeft }) : t('login.errors.rateLimitedNoWait');
+        errorText = waitUntil !== null ? t('login.errors.rateLimited', { wait: describeWait(t, secondsLeft) }) : t('login.errors.rateLimitedNoWait');
         break;
       case 'unreachable':
         errorText = t('login.errors.unreachable');
         break;
       default:
-        errorText = t('login.errors.other', { message: error.message });
+        errorText = t('login.errors.other', { message: describeApiError(t, error) });
     }
   }
 

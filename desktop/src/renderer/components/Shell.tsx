@@ -9,6 +9,7 @@ import { useWall } from '../useWall.js';
 import { availableViews, initialView, type ViewId } from '../views.js';
 import { AdminPage } from './admin/AdminPage.js';
 import { AuditPage } from './AuditPage.js';
+import { PasswordDialog } from './PasswordChange.js';
 import { Toolbar } from './Toolbar.js';
 import { WallView } from './WallView.js';
 
@@ -22,13 +23,28 @@ const EXPIRY_RECHECK_MS = 60_000;
  * Everything after login: the toolbar and the views the user's permissions open
  * (视频墙 `wall.view`, 系统管理 `admin.manage`, 审计日志 `audit.read`). The wall connects its
  * socket only for users with `wall.view`, and stays mounted while another view is shown.
+ * 修改密码 opens a dialog over the views; `password-changed` confirms a change (close:
+ * `password-changed-close`).
  */
-export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (notice: LoginNotice) => void; onLogout: () => Promise<void> }) {
+export function Shell({
+  me,
+  onEnded,
+  onLogout,
+  onPasswordChangeRequired,
+}: {
+  me: MeResponse;
+  onEnded: (notice: LoginNotice) => void;
+  onLogout: () => Promise<void>;
+  /** The server wants a new password before anything else (the app shows its password page). */
+  onPasswordChangeRequired: () => void;
+}) {
   const { t } = useTranslation();
   const views = useMemo(() => availableViews(me.permissions), [me.permissions]);
   const [view, setView] = useState<ViewId | null>(() => initialView(views, window.sessionStorage.getItem(VIEW_STORAGE_KEY)));
   const [orgUnits, setOrgUnits] = useState<OrgUnit[]>([]);
   const [orgUnitsError, setOrgUnitsError] = useState<unknown>(null);
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [passwordChanged, setPasswordChanged] = useState(false);
 
   const reloadOrgUnits = useCallback(async () => {
     try {
@@ -48,7 +64,9 @@ export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (not
    */
   const checkSession = useCallback(async (): Promise<{ valid: boolean; expiresAt?: number }> => {
     try {
-      return { valid: true, expiresAt: (await api.me()).expiresAt };
+      const current = await api.me();
+      if (current.mustChangePassword) onPasswordChangeRequired();
+      return { valid: true, expiresAt: current.expiresAt };
     } catch (error) {
       if (toApiError(error).code === 'unauthenticated') {
         onEnded('expired');
@@ -56,10 +74,11 @@ export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (not
       }
       return { valid: true };
     }
-  }, [onEnded]);
+  }, [onEnded, onPasswordChangeRequired]);
 
-  const wall = useWall(views.includes('wall'), {
+  const wall = useWall(views.includes('wall'), me.user.id, {
     onEnded,
+    onPasswordChangeRequired,
     onServerDisconnect: () => {
       void checkSession().then(({ valid }) => {
         if (valid) window.setTimeout(() => wall.reconnect(), 1000);
@@ -96,6 +115,8 @@ export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (not
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [checkSession]);
 
+  const closePasswordDialog = useCallback(() => setChangingPassword(false), []);
+
   const chooseView = (next: ViewId) => {
     setView(next);
     window.sessionStorage.setItem(VIEW_STORAGE_KEY, next);
@@ -113,8 +134,30 @@ export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (not
         wall={view === 'wall' && wall.client ? { layout: wall.layout.layout, onLayout: (size) => wall.dispatch({ type: 'setLayout', layout: size }), connected: wall.connected } : null}
         userName={me.user.displayName}
         orgUnitName={orgUnitName}
+        onChangePassword={() => {
+          setPasswordChanged(false);
+          setChangingPassword(true);
+        }}
         onLogout={onLogout}
       />
+      {changingPassword && (
+        <PasswordDialog
+          username={me.user.username}
+          onClose={closePasswordDialog}
+          onChanged={() => {
+            setChangingPassword(false);
+            setPasswordChanged(true);
+          }}
+        />
+      )}
+      {passwordChanged && (
+        <p className="page__notice shell__notice" role="status" data-testid="password-changed">
+          {t('password.changed')}{' '}
+          <button type="button" data-testid="password-changed-close" onClick={() => setPasswordChanged(false)}>
+            {t('password.close')}
+          </button>
+        </p>
+      )}
       {view === null && (
         <p className="page__empty" data-testid="no-views">
           {t('views.none')}
@@ -122,7 +165,7 @@ export function Shell({ me, onEnded, onLogout }: { me: MeResponse; onEnded: (not
       )}
       {wall.client && <WallView wall={wall} client={wall.client} active={view === 'wall'} unitOrder={unitOrder} />}
       {view === 'admin' && <AdminPage me={me} orgUnits={orgUnits} orgUnitsError={orgUnitsError} onOrgUnitsChanged={reloadOrgUnits} />}
-      {view === 'audit' && <AuditPage />}
+      {view === 'audit' && <AuditPage orgUnits={orgUnits} />}
     </div>
   );
 }

@@ -20,18 +20,20 @@ interface ToolbarProps {
   wall: WallControls | null;
   userName: string;
   orgUnitName: string;
+  /** Opens the form that changes the user's own password. */
+  onChangePassword: () => void;
   /** @throws when the server could not be told (the session may still be valid). */
   onLogout: () => Promise<void>;
 }
 
 /**
  * View tabs, the wall's layout buttons and connection status, the signed-in user and their
- * org unit, language switch and logout.
+ * org unit, language switch, 修改密码 and logout.
  *
  * Test hooks: `view-wall`, `view-admin`, `view-audit`, `layout-N`, `connection`, `current-user`,
- * `current-org-unit`, `language`, `logout`, `logout-error`.
+ * `current-org-unit`, `language`, `change-password`, `logout`, `logout-error`.
  */
-export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onLogout }: ToolbarProps) {
+export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onChangePassword, onLogout }: ToolbarProps) {
   const { t } = useTranslation();
   const [loggingOut, setLoggingOut] = useState(false);
   const [logoutError, setLogoutError] = useState<string | null>(null);
@@ -79,12 +81,15 @@ export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onLo
         )}
       </span>
       <LanguageSelect />
+      <button type="button" className="toolbar__button" data-testid="change-password" onClick={onChangePassword}>
+        {t('toolbar.changePassword')}
+      </button>
       {logoutError && (
         <span className="toolbar__error" role="alert" data-testid="logout-error">
           {logoutError}
         </span>
       )}
-      <button type="button" className="toolbar__logout" data-testid="logout" disabled={loggingOut} onClick={logout}>
+      <button type="button" className="toolbar__button toolbar__logout" data-testid="logout" disabled={loggingOut} onClick={logout}>
         {loggingOut ? t('toolbar.loggingOut') : t('toolbar.logout')}
       </button>
     </header>

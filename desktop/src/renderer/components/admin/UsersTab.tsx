@@ -5,6 +5,8 @@ import { api } from '../../api/apiClient.js';
 import { formErrorsFromIssues } from '../../api/formErrors.js';
 import { formatTime } from '../../format.js';
 import { changedFields } from '../../patch.js';
+import { adminMayChange, roleSelectable } from '../../roleRules.js';
+import { ConfirmButton } from '../ConfirmButton.js';
 import { DataTable, type Column } from '../DataTable.js';
 import { Field, FieldErrorText, FormButtons, FormErrorList, useFormSubmit } from '../FormParts.js';
 import { OrgUnitSelect } from '../OrgUnitSelect.js';
@@ -26,9 +28,11 @@ function orderedRoles(roles: readonly Role[]): Role[] {
 
 /**
  * Users (用户): list, create (roles, org unit, initial password), edit roles / org unit /
- * name, disable or enable, reset password, delete. The administrator's own row offers no
- * disable or delete. Rows: `user-row-${id}` with `row-edit`, `row-reset-password`,
- * `row-toggle-disabled`, `row-delete`.
+ * name, disable or enable (asked first), reset password, delete. The administrator's own row
+ * offers no disable or delete; auditor accounts offer nothing (the server refuses
+ * administrators' changes to them) but a note. Rows: `user-row-${id}` with `row-edit`,
+ * `row-reset-password`, `row-toggle-disabled` (then `row-toggle-disabled-confirm` /
+ * `-cancel`), `row-delete` (then `row-delete-confirm`), or `row-locked` on auditor rows.
  */
 export function UsersTab({ me, orgUnits }: AdminContext) {
   const { t } = useTranslation();
@@ -79,20 +83,33 @@ export function UsersTab({ me, orgUnits }: AdminContext) {
         rowId={(user) => user.id}
         rowTestIdPrefix="user"
         rowAttributes={(user) => ({ 'data-disabled': String(user.disabled), className: user.disabled ? 'table__row--off' : '' })}
-        actions={(user) => (
-          <>
-            <RowEditButton onClick={() => edit({ kind: 'edit', user })} />
-            <button type="button" data-testid="row-reset-password" onClick={() => edit({ kind: 'password', user })}>
-              {t('users.resetPassword')}
-            </button>
-            {!isSelf(user) && (
-              <button type="button" data-testid="row-toggle-disabled" onClick={() => void act(() => api.updateUser(user.id, { disabled: !user.disabled }))}>
-                {user.disabled ? t('users.enable') : t('users.disable')}
+        actions={(user) =>
+          !adminMayChange(user) ? (
+            <span className="muted table__note" data-testid="row-locked">
+              {t('users.auditorLocked')}
+            </span>
+          ) : (
+            <>
+              <RowEditButton onClick={() => edit({ kind: 'edit', user })} />
+              <button type="button" data-testid="row-reset-password" onClick={() => edit({ kind: 'password', user })}>
+                {t('users.resetPassword')}
               </button>
-            )}
-            {!isSelf(user) && <RowDeleteButton question={t('users.deleteQuestion', { name: user.displayName })} onConfirm={() => void act(() => api.deleteUser(user.id))} />}
-          </>
-        )}
+              {!isSelf(user) && (
+                <ConfirmButton
+                  // Keyed by the state, so a question asked before the row changed is not confirmed for the other action.
+                  key={user.disabled ? 'enable' : 'disable'}
+                  testId="row-toggle-disabled"
+                  danger={!user.disabled}
+                  label={user.disabled ? t('users.enable') : t('users.disable')}
+                  question={user.disabled ? t('users.enableQuestion', { name: user.displayName }) : t('users.disableQuestion', { name: user.displayName })}
+                  confirmLabel={user.disabled ? t('users.confirmEnable') : t('users.confirmDisable')}
+                  onConfirm={() => void act(() => api.updateUser(user.id, { disabled: !user.disabled }))}
+                />
+              )}
+              {!isSelf(user) && <RowDeleteButton question={t('users.deleteQuestion', { name: user.displayName })} onConfirm={() => void act(() => api.deleteUser(user.id))} />}
+            </>
+          )
+        }
       />
     </section>
   );
@@ -138,12 +155,18 @@ function UserForm({ user, defaultOrgUnitId, orgUnits, ...done }: { user: User | 
       </div>
       <fieldset className="form__roles" data-testid="field-roles">
         <legend>{t('users.roles')}</legend>
-        {ROLES.map((role) => (
-          <label key={role} className="form__check">
-            <input type="checkbox" data-testid={`field-role-${role}`} checked={roles.includes(role)} onChange={(e) => toggleRole(role, e.target.checked)} />
-            {t(`roles.${role}`)}
-          </label>
-        ))}
+        {ROLES.map((role) => {
+          const selectable = roleSelectable(role, roles);
+          return (
+            <label key={role} className={`form__check${selectable ? '' : ' form__check--off'}`} title={selectable ? undefined : t('users.rolesRule')}>
+              <input type="checkbox" data-testid={`field-role-${role}`} checked={roles.includes(role)} disabled={!selectable} onChange={(e) => toggleRole(role, e.target.checked)} />
+              {t(`roles.${role}`)}
+            </label>
+          );
+        })}
+        <span className="form__hint form__hint--block" data-testid="roles-rule">
+          {t('users.rolesRule')}
+        </span>
         <FieldErrorText errors={errors} path="roles" />
       </fieldset>
       <FormButtons busy={busy} onCancel={done.onDone} />
