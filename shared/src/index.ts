@@ -5,3 +5,4 @@ export * from './config.js';
 export * from './signalling.js';
 export * from './validation.js';
 export * from './domain.js';
+export * from './prng.js';

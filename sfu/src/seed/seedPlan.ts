@@ -17,7 +17,7 @@
  * - counties `99CCNN`, NN = 01.. within the city (7 to 11 per city, 122 in all);
  * - townships (司法所) county id + `001`.. (9 digits), 2 to 4 per county.
  */
-import type { CommandCentre, OrgUnit, Role, SupervisedPerson } from '@argus/shared';
+import { mulberry32, type CommandCentre, type OrgUnit, type Role, type SupervisedPerson } from '@argus/shared';
 
 /** What the caller supplies. */
 export interface SeedPlanOptions {
@@ -397,17 +397,6 @@ function buildPersons(orgUnits: OrgUnit[], anchors: SeedAnchors): SupervisedPers
   });
 }
 
-/** Mulberry32: a tiny 32-bit seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher-Yates, in place. */
 function shuffle<T>(items: T[], random: () => number): void {

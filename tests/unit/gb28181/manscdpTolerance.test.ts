@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { ManscdpError, parseManscdp, type CatalogResponse, type KeepaliveNotify, type ManscdpParseResult } from '../../../sfu/src/ingest/gb28181/manscdp/index.js';
 import { flylabMessages, sipFileBodies, wiresharkBodies } from './manscdpSamples.js';
+import { mulberry32 } from '@argus/shared';
 
 /** Parse, allowing only ManscdpError to escape. */
 function tolerant(body: Buffer | string): ManscdpParseResult | ManscdpError {
@@ -16,17 +17,7 @@ function tolerant(body: Buffer | string): ManscdpParseResult | ManscdpError {
 const NVR_CATALOG = sipFileBodies().find((s) => s.name.startsWith('srs4_capture/15'))!.body.toString('latin1');
 const KEEPALIVE = '<?xml version="1.0" encoding="GB2312"?>\r\n<Notify>\r\n<CmdType>Keepalive</CmdType>\r\n<SN>43</SN>\r\n<DeviceID>34020000001320000001</DeviceID>\r\n<Status>OK</Status>\r\n</Notify>\r\n';
 
-/** Deterministic PRNG (mulberry32) so a failing mutation can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const NASTY = ['&', '<', '>', '"', "'", '/', '</', '<!--', ']]>', '<![CDATA[', '<!DOCTYPE x [<!ENTITY a "b">]>', '&#0;', '&#x110000;', '\u0000', '\u0001', '\u001f', '\u007f', '\uFFFF', '\uD800', '中', '<Item>', '</Item>', '</DeviceList>', '<__proto__>', '<constructor>', ' Num=', '=', '\r\n'];
 

@@ -2,18 +2,9 @@ import { readFileSync } from 'node:fs';
 import { sharedData } from '../../support/paths.js';
 import { annexBAccessUnits, type AnnexBCodec } from '../../../sfu/src/ingest/gb28181/ps/annexB.js';
 import { PsMuxer, PsRtpPacketizer } from '../../../sfu/src/ingest/gb28181/ps/psMuxer.js';
+import { mulberry32 } from '@argus/shared';
 
-/** Deterministic PRNG (mulberry32): same seed, same test. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** Integer in [lo, hi]. */
 export function randInt(rand: () => number, lo: number, hi: number): number {

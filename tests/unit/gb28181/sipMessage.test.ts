@@ -23,18 +23,9 @@ import {
 import { createResponse, stampVia } from '../../../sfu/src/ingest/gb28181/sip/sipResponse.js';
 import { generateBranch, generateCallId, generateTag } from '../../../sfu/src/ingest/gb28181/sip/sipIdentifiers.js';
 import { captureFiles, splitLfMessages, wiresharkFrames } from './sipCaptures.js';
+import { mulberry32 } from '@argus/shared';
 
-/** Deterministic PRNG (mulberry32) so that fuzz cases are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function reasonOf(fn: () => unknown): SipParseReason | 'parsed' {
   try {

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { SipFramingError, SipStreamFramer, type FramerOutput } from '../../../sfu/src/ingest/gb28181/sip/sipStreamFramer.js';
 import { parseSipMessage, SIP_MAX_HEADER_BYTES, SIP_MAX_MESSAGE_BYTES } from '../../../sfu/src/ingest/gb28181/sip/sipMessage.js';
 import { captureFiles, splitLfMessages, wiresharkFrames } from './sipCaptures.js';
+import { mulberry32 } from '@argus/shared';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Feed `stream` in chunks of random sizes (1..maxChunk), collecting everything. */
 function feed(stream: Buffer, random: () => number, maxChunk: number, framer = new SipStreamFramer()): FramerOutput & { maxBuffered: number } {

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { passwordChange, type MeResponse } from '@argus/shared';
 import { api } from '../api/apiClient.js';
 import { NO_FORM_ERRORS, validateBody, type FormErrors } from '../api/formErrors.js';
-import { describeApiError, formErrorsOf } from './apiErrorText.js';
+import { formErrorsOf } from './apiErrorText.js';
 import { Field, FormErrorList } from './FormParts.js';
 import { LanguageSelect } from './LanguageSelect.js';
+import { useLogout } from './useLogout.js';
 
 /** Paths of the password form's fields, as the server names them (plus the local repeat). */
 const FIELDS = ['currentPassword', 'newPassword', 'newPasswordAgain'] as const;
@@ -90,16 +91,7 @@ export function PasswordChangeForm({ username, onChanged, onCancel }: { username
  */
 export function PasswordRequiredPage({ me, onChanged, onLogout }: { me: MeResponse; onChanged: () => Promise<void>; onLogout: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [loggingOut, setLoggingOut] = useState(false);
-  const [logoutError, setLogoutError] = useState<string | null>(null);
-  const logout = () => {
-    setLoggingOut(true);
-    setLogoutError(null);
-    onLogout().catch((error: unknown) => {
-      setLoggingOut(false);
-      setLogoutError(t('toolbar.logoutFailed', { message: describeApiError(t, error) }));
-    });
-  };
+  const { logout, loggingOut, error: logoutError } = useLogout(onLogout);
   return (
     <div className="login" data-testid="password-required-page">
       <div className="login__language">

@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../views.js';
 import { LAYOUTS, type LayoutSize } from '../wallLayout.js';
-import { describeApiError } from './apiErrorText.js';
 import { LanguageSelect } from './LanguageSelect.js';
+import { useLogout } from './useLogout.js';
 
 /** The wall's own controls, shown while the wall view is. */
 export interface WallControls {
@@ -35,16 +34,7 @@ interface ToolbarProps {
  */
 export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onChangePassword, onLogout }: ToolbarProps) {
   const { t } = useTranslation();
-  const [loggingOut, setLoggingOut] = useState(false);
-  const [logoutError, setLogoutError] = useState<string | null>(null);
-  const logout = () => {
-    setLoggingOut(true);
-    setLogoutError(null);
-    onLogout().catch((error: unknown) => {
-      setLoggingOut(false);
-      setLogoutError(t('toolbar.logoutFailed', { message: describeApiError(t, error) }));
-    });
-  };
+  const { logout, loggingOut, error: logoutError } = useLogout(onLogout);
   return (
     <header className="toolbar">
       <h1>{t('app.title')}</h1>
