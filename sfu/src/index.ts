@@ -14,6 +14,9 @@ export { isOriginAllowed } from './security/originPolicy.js';
 export { explainFailure } from './ingest/rtsp/rtspSource.js';
 export { routerMediaCodecs, declaredH264Profile, h264ProducerRtpParameters } from './media/mediaCodecs.js';
 export { WorkerPool } from './media/workerPool.js';
+export { GbPlatform, type GbPlatformEvents, type GbPlatformCounters, type GbCatalogUpdate, type GbOfflineReason } from './ingest/gb28181/gbPlatform.js';
+export type { SipTransportCounters, SipPeer } from './ingest/gb28181/sipTransport.js';
+export type { SipContact, DevicePresence } from './store/store.js';
 // Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).
 export { freeTcpPort, freeUdpPort } from './demo/freePort.js';
 export { startRtspTestServer, RTSP_SERVER_SCRIPT, type RtspMount, type RtspTestServer, type MountVideoCodec } from './demo/rtspTestServer.js';

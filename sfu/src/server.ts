@@ -4,6 +4,7 @@ import { createLogger, type Logger } from './log.js';
 import { AuthService } from './auth/authService.js';
 import { Catalog } from './catalog/catalog.js';
 import { CameraRegistry } from './ingest/cameraRegistry.js';
+import { GbPlatform } from './ingest/gb28181/gbPlatform.js';
 import { WorkerPool } from './media/workerPool.js';
 import { createHttpServer } from './http/httpServer.js';
 import { createApi } from './http/api/api.js';
@@ -24,6 +25,8 @@ export interface SfuHandle {
   store: Store;
   auth: AuthService;
   catalog: Catalog;
+  /** The GB/T 28181 platform (SIP registrar, keepalive, catalog) when `config.gb28181.enabled`, else null. */
+  gb28181: GbPlatform | null;
   /** What the first start created (the admin's one-time password) and imported. */
   bootstrap: BootstrapResult;
   /** Stop ingest, close walls' connections (their views recorded as ended), stop the workers, the HTTP server and the store. */
@@ -52,6 +55,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   let housekeeping: NodeJS.Timeout | null = null;
   let pool: WorkerPool | null = null;
   let cameras: CameraRegistry | null = null;
+  let gb28181: GbPlatform | null = null;
   const killIngest = () => cameras?.killAllNow();
   try {
     // A previous run that died left views open: close them at its last heartbeat.
@@ -87,6 +91,16 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     cameras = new CameraRegistry(pool, config.ingest, log);
     process.once('exit', killIngest);
     const catalog = new Catalog(store, cameras, log.child('catalog'));
+    if (config.gb28181.enabled) {
+      gb28181 = await GbPlatform.start({ config: config.gb28181, store, log: log.child('gb28181') });
+      // Presence and catalog changes reach the org tree, ingest and the walls through a refresh.
+      const refresh = () => void catalog.refresh().catch(() => undefined);
+      gb28181.on('deviceOnline', refresh);
+      gb28181.on('deviceOffline', refresh);
+      gb28181.on('catalogUpdated', (update) => {
+        if (update.sync.created.length > 0 || update.sync.updated.length > 0) refresh();
+      });
+    }
     const api = createApi({ store, auth, catalog, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });
     const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, api, log: log.child('http') });
     const signalling = attachSignalling(httpServer, {
@@ -113,6 +127,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const registry = cameras;
     const workers = pool;
+    const gbPlatform = gb28181;
     return {
       url: `http://${host}:${port}/`,
       port,
@@ -121,9 +136,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       store,
       auth,
       catalog,
+      gb28181: gbPlatform,
       bootstrap,
       async close() {
         process.off('exit', killIngest);
+        await gbPlatform?.close();
         await signalling.close();
         await registry.close();
         await workers.close();
@@ -140,6 +157,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     process.off('exit', killIngest);
     if (heartbeat) clearInterval(heartbeat);
     if (housekeeping) clearInterval(housekeeping);
+    await gb28181?.close();
     await cameras?.close();
     await pool?.close();
     await store.close();

@@ -78,6 +78,8 @@ export const deviceCreate = z.strictObject({
   gbDeviceId: gbId.nullable().optional(),
   manufacturer: text(64).nullable().optional(),
   model: text(64).nullable().optional(),
+  /** GB/T 28181 SIP digest password (§9.1.2.1), write-only: absent keeps the stored one, null clears it. */
+  sipPassword: z.string().min(1).max(128).nullable().optional(),
 });
 export const deviceUpdate = deviceCreate.omit({ id: true, kind: true }).partial();
 

@@ -118,6 +118,29 @@ export const sfuConfigSchema = z
         lockoutMs: z.number().int().min(1000).max(24 * 3600_000).default(15 * 60_000),
       })
       .prefault({}),
+    /**
+     * The GB/T 28181 platform (GB/T 28181-2016 §9): the SIP registrar that Skynet and Sharp Eyes
+     * devices and lower platforms register to, over UDP and TCP on one port. Off by default.
+     */
+    gb28181: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Address the SIP UDP socket and TCP server bind to. */
+        host: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IPv4 or IPv6 address' }).default('0.0.0.0'),
+        /** SIP port, UDP and TCP (RFC 3261 §18: 5060). */
+        port: port.default(5060),
+        /** The platform's 10-digit SIP domain ID (GB/T 28181-2016 Appendix D), the digest realm (§9.1.2.1). */
+        domainId: z.string().regex(/^\d{10}$/, 'must be 10 digits').default('9900000000'),
+        /** The platform's 20-digit SIP server ID (GB/T 28181-2016 Appendix D, type code 200). */
+        serverId: z.string().regex(/^\d{20}$/, 'must be 20 digits').default('99000000002000000001'),
+        /** Keepalive interval devices are expected to keep (GB/T 28181-2016 §9.6: default 60 s), ms. */
+        keepaliveIntervalMs: z.number().int().min(100).max(3600_000).default(60_000),
+        /** Keepalives missed before a device is offline (GB/T 28181-2016 §9.6: default 3). */
+        keepaliveMissed: z.number().int().min(1).max(100).default(3),
+        /** How long a multi-message Catalog answer may go quiet before what arrived is kept (A.2.6), ms. */
+        catalogTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+      })
+      .prefault({}),
     cameras: z.array(cameraConfigSchema).max(4096).default([]),
   })
   .superRefine((config, ctx) => {

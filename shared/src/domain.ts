@@ -48,6 +48,12 @@ export interface Device {
   manufacturer: string | null;
   model: string | null;
   createdAt: number;
+  /** A SIP digest password is set (GB/T 28181-2016 §9.1.2.1); the password itself is write-only, never returned. */
+  hasSipPassword: boolean;
+  /** Registered and keeping alive (GB/T 28181-2016 §9.1, §9.6); always false for kinds without signalling. */
+  online: boolean;
+  /** Last REGISTER or keepalive, epoch ms; null when never seen. */
+  lastSeenAt: number | null;
 }
 
 /**

@@ -77,11 +77,46 @@ export interface DeviceInput {
   gbDeviceId?: string | null;
   manufacturer?: string | null;
   model?: string | null;
+  /**
+   * GB/T 28181 SIP digest password (§9.1.2.1). Write-only: never returned (`Device.hasSipPassword`
+   * says whether one is set) and never audited. On update: absent keeps the stored one, null clears it.
+   */
+  sipPassword?: string | null;
+}
+
+/** Where a GB/T 28181 device was last seen on the wire: replies and requests go there (RFC 3581 §4), not to its Contact. */
+export interface SipContact {
+  transport: 'udp' | 'tcp';
+  /** Source IP address as seen by the socket. */
+  address: string;
+  /** Source port as seen by the socket. */
+  port: number;
+}
+
+/** A device's signalling presence (GB/T 28181-2016 §9.1 registration, §9.6 keepalive). */
+export interface DevicePresence {
+  online: boolean;
+  /** Epoch ms of the REGISTER or keepalive that set it; becomes `lastSeenAt` (kept when going offline). */
+  at: number;
+  /** Where it was seen; null keeps the stored contact. */
+  contact: SipContact | null;
 }
 
 export interface DeviceRepository {
   list(): Promise<Device[]>;
   get(id: string): Promise<Device | null>;
+  /** The device with this 20-digit GB/T 28181 device ID, or null. */
+  findByGbId(gbDeviceId: string): Promise<Device | null>;
+  /** The SIP digest password of a device, for REGISTER verification only; null when none is set or the device is unknown. */
+  sipSecret(id: string): Promise<string | null>;
+  /** The last contact recorded by {@link DeviceRepository.setPresence}, or null. */
+  sipContact(id: string): Promise<SipContact | null>;
+  /**
+   * Record presence (online flag, last seen, contact). Not an administrative change: no audit row.
+   * `lastSeenAt` becomes `at` when going online, and is kept when going offline.
+   * @throws NotFoundError for an unknown id
+   */
+  setPresence(id: string, presence: DevicePresence): Promise<Device>;
   create(device: DeviceInput, by: Actor): Promise<Device>;
   update(id: string, patch: Partial<Omit<DeviceInput, 'id' | 'kind'>>, by: Actor): Promise<Device>;
   /** Deletes its channels too. */

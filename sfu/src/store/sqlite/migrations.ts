@@ -170,6 +170,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 4,
+    name: 'GB/T 28181 signalling: device SIP passwords, presence and contact',
+    sql: `
+      -- Write-only, like RTSP passwords: read for digest verification (GB/T 28181-2016 §9.1.2.1), never returned.
+      ALTER TABLE devices ADD COLUMN sip_password TEXT;
+      ALTER TABLE devices ADD COLUMN online INTEGER NOT NULL DEFAULT 0;
+      -- Epoch ms of the last REGISTER or keepalive.
+      ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
+      -- JSON {"transport":"udp"|"tcp","address":"…","port":n}: where the device was seen on the wire (RFC 3581).
+      ALTER TABLE devices ADD COLUMN sip_contact TEXT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

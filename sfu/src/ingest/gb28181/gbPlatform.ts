@@ -1,0 +1,443 @@
+/**
+ * The GB/T 28181 platform's signalling core (GB/T 28181-2016 §9): the registrar that devices and
+ * lower platforms register to, their keepalives, and their catalogs. No media yet.
+ *
+ * - REGISTER (§9.1.2.1, RFC 3261 §10.3): a device known to the store (kind `gb28181`, its
+ *   20-digit ID as `gbDeviceId`, a SIP password set) is challenged with 401 and
+ *   `WWW-Authenticate: Digest realm="<domainId>"`, then accepted with 200 (with `Date`, §9.1.2.1)
+ *   when its MD5 digest is right (RFC 2617). A wrong digest is challenged again (401); an unknown
+ *   device, or one without a password, gets 403. `Expires: 0` unregisters (§9.1.2.2): offline.
+ * - Keepalive (§9.6, A.2.5 Notify Keepalive in a MESSAGE): 200 and online; a device that sends
+ *   neither keepalive nor REGISTER for `keepaliveMissed` × `keepaliveIntervalMs` goes offline.
+ *   A keepalive from a device with no registration is refused (403) so that it registers again.
+ * - Catalog (§9.5.1, A.2.4/A.2.6): queried after each successful REGISTER and on demand
+ *   ({@link GbPlatform.queryCatalog}); the answer, often several MESSAGEs sharing an SN, is
+ *   collected by a {@link CatalogAggregator} and written to the store ({@link syncCatalog}).
+ *   Catalog NOTIFY (§9.11) items are written as they come. Every MESSAGE and NOTIFY is answered 200.
+ * - Replies go to the source seen on the wire (RFC 3581); requests to a device go to where it
+ *   last registered from.
+ *
+ * Presence is written to the store (`online`, `lastSeenAt`, contact) without audit rows, and
+ * emitted as events for the server to refresh the catalog and the walls.
+ */
+import { EventEmitter } from 'node:events';
+import type { Device, SfuConfig } from '@argus/shared';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import { syncCatalog, type CatalogSyncResult } from './gbCatalogSync.js';
+import { buildManscdpMessage, gbDate, localHostFor, MANSCDP_CONTENT_TYPE, type PlatformIdentity } from './gbRequests.js';
+import { buildCatalogQuery, CatalogAggregator, ManscdpError, parseManscdp, type CatalogAggregate, type CatalogItem } from './manscdp/index.js';
+import {
+  DigestNonces,
+  formatDigestChallenge,
+  getContacts,
+  getExpires,
+  getFrom,
+  parseSipUri,
+  verifyDigest,
+  type SipMessage,
+  type SipRequest,
+} from './sip/index.js';
+import { SipTransport, type SipPeer, type SipTransportCounters } from './sipTransport.js';
+
+export type GbPlatformConfig = SfuConfig['gb28181'];
+
+/** Why a device went offline. */
+export type GbOfflineReason = 'unregistered' | 'keepalive-timeout' | 'registration-expired' | 'closed';
+
+export interface GbCatalogUpdate {
+  device: Device;
+  /** The aggregated answer (or one NOTIFY's items, with `reason` 'complete'). */
+  complete: boolean;
+  items: number;
+  sync: CatalogSyncResult;
+}
+
+export interface GbPlatformEvents {
+  deviceOnline: [device: Device];
+  deviceOffline: [device: Device, reason: GbOfflineReason];
+  /** Channels were created or updated from a catalog answer or NOTIFY. */
+  catalogUpdated: [update: GbCatalogUpdate];
+}
+
+/** Counters for metrics and tests; the transport's are in `transport`. */
+export interface GbPlatformCounters {
+  registrations: number;
+  unregistrations: number;
+  /** 401 challenges sent (first REGISTERs and failed digests). */
+  challenges: number;
+  /** REGISTERs with a wrong or unusable digest. */
+  authFailures: number;
+  /** Requests refused with 403 (unknown device, no password, no registration). */
+  forbidden: number;
+  keepalives: number;
+  catalogQueries: number;
+  catalogMessages: number;
+  /** MESSAGE/NOTIFY bodies that did not parse as MANSCDP. */
+  badBodies: number;
+  transport: SipTransportCounters;
+}
+
+interface Session {
+  /** Store id. */
+  deviceId: string;
+  gbId: string;
+  peer: SipPeer;
+  /** Epoch ms when the registration lapses (Expires, RFC 3261 §10.2.1.1). */
+  expiresAt: number;
+  lastSeenAt: number;
+  online: boolean;
+}
+
+export interface GbPlatformOptions {
+  config: GbPlatformConfig;
+  store: Store;
+  log: Logger;
+  /** Clock, epoch ms. Default Date.now. */
+  now?: () => number;
+}
+
+/** Registration lifetime when the REGISTER names none (RFC 3261 §10.2.1.1 suggests 3600 s). */
+const DEFAULT_EXPIRES_S = 3600;
+/** Longest registration accepted; longer requests are shortened in the 200's Expires (RFC 3261 §10.3 step 7). */
+const MAX_EXPIRES_S = 86_400;
+
+/** The signalling core; create with {@link GbPlatform.start}. */
+export class GbPlatform extends EventEmitter<GbPlatformEvents> {
+  private readonly counterValues = {
+    registrations: 0,
+    unregistrations: 0,
+    challenges: 0,
+    authFailures: 0,
+    forbidden: 0,
+    keepalives: 0,
+    catalogQueries: 0,
+    catalogMessages: 0,
+    badBodies: 0,
+  };
+  /** Registered devices by GB/T 28181 ID. */
+  private readonly sessions = new Map<string, Session>();
+  private readonly nonces: DigestNonces;
+  private readonly aggregator: CatalogAggregator;
+  private readonly identity: PlatformIdentity;
+  private readonly now: () => number;
+  private transport: SipTransport | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private sn = Math.floor(Math.random() * 100_000);
+  private cseq = 1;
+  private closed = false;
+
+  private constructor(private readonly options: GbPlatformOptions) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.nonces = new DigestNonces({ now: this.now });
+    this.identity = { serverId: options.config.serverId, domainId: options.config.domainId };
+    this.aggregator = new CatalogAggregator({
+      idleTimeoutMs: options.config.catalogTimeoutMs,
+      maxDurationMs: Math.max(60_000, options.config.catalogTimeoutMs * 6),
+      onResult: (aggregate) => void this.onCatalog(aggregate),
+    });
+  }
+
+  /**
+   * Bind the SIP port (UDP and TCP) and start the keepalive watchdog. Devices the store says
+   * are online from a previous run are marked offline first: their registrations are not known.
+   * @throws Error when the port cannot be bound
+   */
+  static async start(options: GbPlatformOptions): Promise<GbPlatform> {
+    const platform = new GbPlatform(options);
+    for (const device of await options.store.devices.list()) {
+      if (device.online) await options.store.devices.setPresence(device.id, { online: false, at: platform.now(), contact: null });
+    }
+    platform.transport = await SipTransport.listen({
+      host: options.config.host,
+      port: options.config.port,
+      log: options.log.child('sip'),
+      onMessage: (message, peer) => platform.onMessage(message, peer),
+    });
+    const { keepaliveIntervalMs } = options.config;
+    platform.watchdog = setInterval(() => void platform.checkPresence(), Math.min(Math.max(keepaliveIntervalMs / 4, 50), 5000));
+    platform.watchdog.unref();
+    options.log.info('GB/T 28181 platform listening', { port: platform.port, domainId: options.config.domainId, serverId: options.config.serverId });
+    return platform;
+  }
+
+  /** The SIP port, UDP and TCP. */
+  get port(): number {
+    return this.transport?.port ?? 0;
+  }
+
+  get counters(): GbPlatformCounters {
+    return { ...this.counterValues, transport: { ...(this.transport?.counters ?? emptyTransportCounters()) } };
+  }
+
+  /** GB/T 28181 IDs of the devices registered now. */
+  registeredDevices(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /**
+   * Ask a registered device for its catalog (A.2.4 Query Catalog) with a fresh SN; the answer
+   * updates the store and emits `catalogUpdated`.
+   * @returns false when the device is not registered or cannot be reached
+   */
+  queryCatalog(gbId: string): boolean {
+    const session = this.sessions.get(gbId);
+    if (!session || !this.transport) return false;
+    const sn = this.nextSn();
+    this.aggregator.expect(gbId, sn);
+    const sent = this.sendManscdp(session, buildCatalogQuery({ sn, deviceId: gbId }));
+    if (sent) this.counterValues.catalogQueries++;
+    return sent;
+  }
+
+  /** Stop the watchdog, close the socket and server, and mark registered devices offline. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.aggregator.close();
+    await this.transport?.close();
+    for (const session of [...this.sessions.values()]) await this.goOffline(session, 'closed').catch(() => undefined);
+    this.sessions.clear();
+  }
+
+  // ---- dispatch ----
+
+  private async onMessage(message: SipMessage, peer: SipPeer): Promise<void> {
+    if (this.closed) return;
+    if (message.kind === 'response') return; // answers to our MESSAGEs: nothing to do without retransmission
+    switch (message.method) {
+      case 'REGISTER':
+        return this.onRegister(message, peer);
+      case 'MESSAGE':
+      case 'NOTIFY':
+        return this.onManscdp(message, peer);
+      case 'ACK':
+        return;
+      case 'OPTIONS':
+        this.reply(message, peer, 200);
+        return;
+      default:
+        this.reply(message, peer, 405, [['Allow', 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK']]);
+    }
+  }
+
+  private reply(request: SipRequest, peer: SipPeer, status: number, headers: Array<[string, string]> = []): void {
+    this.transport?.reply(request, peer, status, { headers: [['User-Agent', 'Argus'], ...headers] });
+  }
+
+  /** The user part of the From URI: the sender's 20-digit ID (GB/T 28181-2016 §9.1.2.1). */
+  private senderId(request: SipRequest): string | null {
+    try {
+      const user = parseSipUri(getFrom(request).uri, 'From').user;
+      return user && /^\d{20}$/.test(user) ? user : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // ---- REGISTER ----
+
+  private async onRegister(request: SipRequest, peer: SipPeer): Promise<void> {
+    const { log, store, config } = this.options;
+    const gbId = this.senderId(request);
+    const device = gbId ? await store.devices.findByGbId(gbId) : null;
+    if (!gbId || !device || device.kind !== 'gb28181') {
+      this.counterValues.forbidden++;
+      log.warn('REGISTER refused: unknown device', { from: `${peer.transport}:${peer.address}:${peer.port}`, gbId: gbId ?? '(none)' });
+      this.reply(request, peer, 403);
+      return;
+    }
+    const password = await store.devices.sipSecret(device.id);
+    if (password === null) {
+      this.counterValues.forbidden++;
+      log.warn('REGISTER refused: the device has no SIP password', { device: device.id, gbId });
+      this.reply(request, peer, 403);
+      return;
+    }
+    let expires: number;
+    try {
+      const contactExpires = getContacts(request).contacts[0]?.expires;
+      expires = Math.min(getExpires(request) ?? contactExpires ?? DEFAULT_EXPIRES_S, MAX_EXPIRES_S);
+    } catch {
+      this.reply(request, peer, 400);
+      return;
+    }
+    const authorization = request.headers.get('Authorization');
+    if (authorization === undefined) {
+      this.challenge(request, peer, gbId, false);
+      return;
+    }
+    const verdict = verifyDigest(authorization, 'REGISTER', password, {
+      realm: config.domainId,
+      username: gbId,
+      checkNonce: (nonce) => this.nonces.check(nonce, gbId),
+    });
+    if (!verdict.ok) {
+      if (verdict.reason !== 'bad-nonce' && verdict.reason !== 'stale-nonce') {
+        this.counterValues.authFailures++;
+        log.warn('REGISTER digest refused', { device: device.id, gbId, reason: verdict.reason, from: `${peer.address}:${peer.port}` });
+      }
+      if (verdict.reason === 'username-mismatch' || verdict.reason === 'not-digest' || verdict.reason === 'unsupported-algorithm') {
+        this.counterValues.forbidden++;
+        this.reply(request, peer, 403);
+      } else this.challenge(request, peer, gbId, verdict.reason === 'stale-nonce');
+      return;
+    }
+    const at = this.now();
+    if (expires === 0) {
+      this.reply(request, peer, 200, [['Expires', '0'], ['Date', gbDate(at)]]);
+      this.counterValues.unregistrations++;
+      const session = this.sessions.get(gbId) ?? { deviceId: device.id, gbId, peer, expiresAt: at, lastSeenAt: at, online: device.online };
+      this.sessions.delete(gbId);
+      this.aggregator.close(gbId);
+      await this.goOffline(session, 'unregistered');
+      return;
+    }
+    this.reply(request, peer, 200, [['Expires', String(expires)], ['Date', gbDate(at)]]);
+    this.counterValues.registrations++;
+    const previous = this.sessions.get(gbId);
+    const session: Session = { deviceId: device.id, gbId, peer, expiresAt: at + expires * 1000, lastSeenAt: at, online: previous?.online ?? false };
+    this.sessions.set(gbId, session);
+    await this.goOnline(session, at);
+    this.queryCatalog(gbId);
+  }
+
+  private challenge(request: SipRequest, peer: SipPeer, gbId: string, stale: boolean): void {
+    this.counterValues.challenges++;
+    const value = formatDigestChallenge({ realm: this.options.config.domainId, nonce: this.nonces.issue(gbId), stale });
+    this.reply(request, peer, 401, [['WWW-Authenticate', value]]);
+  }
+
+  // ---- MESSAGE / NOTIFY with MANSCDP ----
+
+  private async onManscdp(request: SipRequest, peer: SipPeer): Promise<void> {
+    const gbId = this.senderId(request);
+    const session = gbId ? this.sessions.get(gbId) : undefined;
+    if (!gbId || !session) {
+      this.counterValues.forbidden++;
+      this.options.log.debug('MANSCDP request from an unregistered sender refused', { from: `${peer.address}:${peer.port}`, gbId: gbId ?? '(none)' });
+      this.reply(request, peer, 403);
+      return;
+    }
+    const contentType = (request.headers.get('Content-Type') ?? '').toLowerCase();
+    if (contentType !== '' && !contentType.includes('manscdp')) {
+      this.reply(request, peer, 415, [['Accept', MANSCDP_CONTENT_TYPE]]);
+      return;
+    }
+    let parsed;
+    try {
+      parsed = parseManscdp(request.body);
+    } catch (error) {
+      this.counterValues.badBodies++;
+      this.options.log.warn('MANSCDP body refused', { gbId, reason: error instanceof ManscdpError ? error.reason : String(error) });
+      this.reply(request, peer, 400);
+      return;
+    }
+    this.reply(request, peer, 200);
+    const message = parsed.message;
+    const at = this.now();
+    switch (message.kind) {
+      case 'keepalive':
+        this.counterValues.keepalives++;
+        session.peer = peer;
+        session.lastSeenAt = at;
+        await this.goOnline(session, at);
+        return;
+      case 'catalogResponse':
+        this.counterValues.catalogMessages++;
+        this.aggregator.add({ deviceId: message.deviceId ?? gbId, sn: message.sn, sumNum: message.sumNum, items: message.items });
+        return;
+      case 'catalogNotify':
+        this.counterValues.catalogMessages++;
+        await this.applyCatalog(gbId, message.items, true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async onCatalog(aggregate: CatalogAggregate): Promise<void> {
+    if (aggregate.reason === 'closed' || aggregate.reason === 'evicted') return;
+    if (!aggregate.complete) {
+      this.options.log.warn('catalog answer incomplete; keeping what arrived', { gbId: aggregate.deviceId, sn: aggregate.sn, received: aggregate.items.length, sumNum: aggregate.sumNum ?? -1, reason: aggregate.reason });
+    }
+    await this.applyCatalog(aggregate.deviceId, aggregate.items, aggregate.complete);
+  }
+
+  private async applyCatalog(gbId: string, items: readonly CatalogItem[], complete: boolean): Promise<void> {
+    try {
+      const device = await this.options.store.devices.findByGbId(gbId);
+      if (!device) return;
+      const sync = await syncCatalog(this.options.store, device, items, this.options.log);
+      this.options.log.info('catalog applied', { device: device.id, gbId, items: items.length, created: sync.created.length, updated: sync.updated.length, skipped: sync.skipped.length });
+      this.emit('catalogUpdated', { device, complete, items: items.length, sync });
+    } catch (error) {
+      this.options.log.error('catalog could not be stored', { gbId, error: error as Error });
+    }
+  }
+
+  // ---- presence ----
+
+  private async goOnline(session: Session, at: number): Promise<void> {
+    const wasOnline = session.online;
+    session.online = true;
+    const device = await this.options.store.devices.setPresence(session.deviceId, { online: true, at, contact: { ...session.peer } });
+    if (!wasOnline) {
+      this.options.log.info('GB/T 28181 device online', { device: device.id, gbId: session.gbId, via: `${session.peer.transport}:${session.peer.address}:${session.peer.port}` });
+      this.emit('deviceOnline', device);
+    }
+  }
+
+  private async goOffline(session: Session, reason: GbOfflineReason): Promise<void> {
+    const wasOnline = session.online;
+    session.online = false;
+    const device = await this.options.store.devices.setPresence(session.deviceId, { online: false, at: this.now(), contact: null });
+    if (wasOnline) {
+      this.options.log.info('GB/T 28181 device offline', { device: device.id, gbId: session.gbId, reason });
+      this.emit('deviceOffline', device, reason);
+    }
+  }
+
+  /** Watchdog tick: keepalive timeouts (§9.6) and lapsed registrations (RFC 3261 §10.2.1.1). */
+  private async checkPresence(): Promise<void> {
+    const now = this.now();
+    const silence = this.options.config.keepaliveMissed * this.options.config.keepaliveIntervalMs;
+    for (const session of [...this.sessions.values()]) {
+      try {
+        if (now >= session.expiresAt) {
+          this.sessions.delete(session.gbId);
+          this.aggregator.close(session.gbId);
+          await this.goOffline(session, 'registration-expired');
+        } else if (session.online && now - session.lastSeenAt > silence) {
+          await this.goOffline(session, 'keepalive-timeout');
+        }
+      } catch (error) {
+        this.options.log.error('presence update failed', { gbId: session.gbId, error: error as Error });
+      }
+    }
+  }
+
+  // ---- outgoing ----
+
+  private nextSn(): number {
+    this.sn = (this.sn + 1) % 1_000_000_000;
+    return this.sn;
+  }
+
+  private sendManscdp(session: Session, body: string): boolean {
+    const transport = this.transport;
+    if (!transport) return false;
+    const localHost = localHostFor(session.peer, this.options.config.host, transport.localAddressOf(session.peer));
+    this.cseq = this.cseq >= 2 ** 31 - 1 ? 1 : this.cseq + 1;
+    const request = buildManscdpMessage({ identity: this.identity, gbId: session.gbId, peer: session.peer, localHost, localPort: transport.port, cseq: this.cseq, body });
+    const sent = transport.send(session.peer, request);
+    if (!sent) this.options.log.warn('MESSAGE to device not sent: no connection', { gbId: session.gbId, transport: session.peer.transport });
+    return sent;
+  }
+}
+
+function emptyTransportCounters(): SipTransportCounters {
+  return { received: 0, rejected: 0, badRequests: 0, framingErrors: 0, sent: 0, sendFailures: 0, handlerErrors: 0, tcpConnections: 0 };
+}
