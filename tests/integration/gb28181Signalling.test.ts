@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSfuConfig, type Device } from '@argus/shared';
-import { freeUdpPort, startSfu, SYSTEM_ACTOR, type GbCatalogUpdate, type GbOfflineReason, type GbPlatform, type Logger, type SfuHandle } from '@argus/sfu';
+import { startSfu, SYSTEM_ACTOR, type GbCatalogUpdate, type GbOfflineReason, type GbPlatform, type Logger, type SfuHandle } from '@argus/sfu';
 import { GbDeviceSimulator, type GbDeviceOptions } from '../support/gbDevice.js';
+import { freeSipPort } from '../support/gbPort.js';
 import { sharedData } from '../support/paths.js';
 import { waitForEvent } from '../support/waitFor.js';
 
@@ -34,20 +35,6 @@ function captureLogger(scope: string): Logger {
     logLines.push({ level, scope, message, fields: JSON.stringify(fields ?? {}, (_key, value: unknown) => (value instanceof Error ? value.message : value)) });
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (sub) => captureLogger(`${scope}:${sub}`) };
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 a moment ago; retried because the two are separate spaces. */
-async function freeSipPort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freeUdpPort();
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (tcpFree) return port;
-  }
-  throw new Error('no port free for both UDP and TCP');
 }
 
 describe('GB/T 28181 signalling over real sockets', () => {
