@@ -18,6 +18,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../../log.js';
+import { LogThrottle } from '../../logThrottle.js';
 import { createResponse, parseSipMessage, serializeSipMessage, SipParseError, SipStreamFramer, type ResponseOptions, type SipMessage, type SipRequest } from './sip/index.js';
 
 /** Where a message came from, as seen on the wire. */
@@ -77,6 +78,8 @@ export class SipTransport {
     handlerErrors: 0,
     tcpConnections: 0,
   };
+  /** Refusals of untrusted input are logged at a bounded rate (a flood of garbage must not flood the log). */
+  private readonly refusals: LogThrottle;
   /** Open TCP connections by remote address and port. */
   private readonly connections = new Map<string, net.Socket>();
   private closed = false;
@@ -85,7 +88,9 @@ export class SipTransport {
     private readonly udp: dgram.Socket,
     private readonly tcp: net.Server,
     private readonly options: SipTransportOptions,
-  ) {}
+  ) {
+    this.refusals = new LogThrottle(options.log);
+  }
 
   /**
    * Bind the UDP socket and the TCP server on `options.host`:`options.port`.
@@ -230,7 +235,7 @@ export class SipTransport {
       if (error) {
         this.counters.framingErrors++;
         this.counters.rejected++;
-        this.options.log.warn('SIP TCP stream cannot be framed; closing the connection', { from: `${address}:${port}`, reason: error.reason });
+        this.refusals.warn('framing', 'SIP TCP stream cannot be framed; closing the connection', { from: `${address}:${port}`, reason: error.reason });
         socket.destroy();
       }
     });
@@ -248,7 +253,7 @@ export class SipTransport {
       this.counters.rejected++;
       const reason = error instanceof SipParseError ? error.reason : 'internal';
       const partial = error instanceof SipParseError ? error.partial : undefined;
-      this.options.log.warn('SIP message rejected', { from: `${peer.transport}:${peer.address}:${peer.port}`, reason, detail: (error as Error).message.slice(0, 200) });
+      this.refusals.warn(`rejected:${reason}`, 'SIP message rejected', { from: `${peer.transport}:${peer.address}:${peer.port}`, reason, detail: (error as Error).message.slice(0, 200) });
       if (partial?.kind === 'request' && partial.method !== 'ACK') {
         if (this.reply(partial, peer, 400, { reason: 'Bad Request' })) this.counters.badRequests++;
       }
