@@ -93,12 +93,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     const catalog = new Catalog(store, cameras, log.child('catalog'));
     if (config.gb28181.enabled) {
       gb28181 = await GbPlatform.start({ config: config.gb28181, store, log: log.child('gb28181') });
-      // Presence and catalog changes reach the org tree, ingest and the walls through a refresh.
-      const refresh = () => void catalog.refresh().catch(() => undefined);
-      gb28181.on('deviceOnline', refresh);
-      gb28181.on('deviceOffline', refresh);
+      // New or changed channels from a catalog reach ingest and the walls through a refresh. Presence
+      // (online/offline) changes neither the org tree nor ingest: refreshing on it would reload every
+      // unit and channel for each keepalive timeout of each of thousands of devices.
       gb28181.on('catalogUpdated', (update) => {
-        if (update.sync.created.length > 0 || update.sync.updated.length > 0) refresh();
+        if (update.sync.created.length > 0 || update.sync.updated.length > 0) void catalog.refresh().catch(() => undefined);
       });
     }
     const api = createApi({ store, auth, catalog, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });

@@ -460,6 +460,7 @@ describe('RTSP credentials', () => {
     await store.channels.create({ id: 'ch-r', deviceId: 'dev-r', name: '门口', source: { type: 'rtsp', url: 'rtsp://10.2.3.4:554/main', username: 'viewer', password: 'secret-1' } }, SYSTEM_ACTOR);
     await store.channels.update('ch-r', { source: { type: 'rtsp', url: 'rtsp://10.2.3.4:554/sub', username: 'viewer' } }, SYSTEM_ACTOR);
     expect((await store.channels.rtspSecret('ch-r'))?.password).toBe('secret-1');
+    expect([...(await store.channels.rtspSecrets())]).toEqual([['ch-r', { url: 'rtsp://10.2.3.4:554/sub', username: 'viewer', password: 'secret-1' }]]);
     // Another host (or port) is another server: the password is not sent there unless given again.
     const elsewhere = await store.channels.update('ch-r', { source: { type: 'rtsp', url: 'rtsp://10.9.9.9:554/sub', username: 'viewer' } }, SYSTEM_ACTOR);
     expect(elsewhere.source).toMatchObject({ hasPassword: false });

@@ -44,9 +44,10 @@ export class Catalog extends EventEmitter<CatalogEvents> {
   private async load(): Promise<void> {
     this.treeValue = new OrgTree(await this.store.orgUnits.list());
     const wanted: IngestCamera[] = [];
+    const secrets = await this.store.channels.rtspSecrets();
     for (const channel of await this.store.channels.list()) {
       if (!channel.enabled || channel.source.type !== 'rtsp') continue;
-      const secret = await this.store.channels.rtspSecret(channel.id);
+      const secret = secrets.get(channel.id);
       if (!secret) continue;
       wanted.push({
         id: channel.id,

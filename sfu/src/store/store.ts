@@ -145,6 +145,8 @@ export interface ChannelRepository {
   get(id: string): Promise<Channel | null>;
   /** The RTSP URL and credentials of an `rtsp` channel, or null. */
   rtspSecret(id: string): Promise<RtspSecret | null>;
+  /** The RTSP URL and credentials of every `rtsp` channel, by channel id, in one read (for ingest). */
+  rtspSecrets(): Promise<Map<string, RtspSecret>>;
   create(channel: ChannelInput, by: Actor): Promise<Channel>;
   /** `source.password`: absent keeps the stored one, null clears it. */
   update(id: string, patch: Partial<Omit<ChannelInput, 'id' | 'deviceId'>>, by: Actor): Promise<Channel>;

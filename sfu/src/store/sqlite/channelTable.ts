@@ -75,6 +75,16 @@ export class SqliteChannels implements ChannelRepository {
     return { url: row.rtsp_url, username: row.rtsp_username, password: row.rtsp_password };
   }
 
+  async rtspSecrets(): Promise<Map<string, RtspSecret>> {
+    const rows = this.db.prepare(`SELECT id, rtsp_url, rtsp_username, rtsp_password FROM channels WHERE source_type = 'rtsp' AND rtsp_url IS NOT NULL`).all() as Array<{
+      id: string;
+      rtsp_url: string;
+      rtsp_username: string | null;
+      rtsp_password: string | null;
+    }>;
+    return new Map(rows.map((r) => [r.id, { url: r.rtsp_url, username: r.rtsp_username, password: r.rtsp_password }]));
+  }
+
   /** Columns for a source as written; `keepPassword` is the stored password when the input omits it. */
   private sourceColumns(source: ChannelInput['source'], keepPassword: string | null) {
     return {
