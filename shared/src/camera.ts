@@ -5,11 +5,19 @@
 
 /**
  * Life of a source:
- * - `connecting`: the SFU is opening the source (probe, ingest start) and no media has arrived yet;
+ * - `idle`: an on-demand source (a GB/T 28181 channel) that is reachable but not streaming;
+ *   the first `consume` starts it (INVITE), and it stops a grace period after the last viewer;
+ * - `connecting`: the SFU is opening the source (probe, ingest start, INVITE) and no media has arrived yet;
  * - `live`: media is arriving and a producer exists;
- * - `lost`: the source failed or stopped sending; a retry is scheduled with backoff.
+ * - `lost`: the source failed or stopped sending (or its device is offline); an always-on
+ *   source retries with backoff, an on-demand one when a wall asks again.
  */
-export type CameraState = 'connecting' | 'live' | 'lost';
+export type CameraState = 'idle' | 'connecting' | 'live' | 'lost';
+
+/** Whether a wall may ask to consume a camera in this state (`idle` starts an on-demand source). */
+export function isConsumable(state: CameraState): boolean {
+  return state === 'live' || state === 'idle';
+}
 
 /** How the SFU carries the source's video into the router. */
 export type VideoPath = 'passthrough' | 'transcode';
@@ -37,4 +45,6 @@ export interface CameraSummary {
   lastError: string | null;
   /** Epoch ms of the last state change. */
   since: number;
+  /** Whether the camera can be steered (pan, tilt, zoom, presets) through the `ptz` request. */
+  ptz: boolean;
 }

@@ -41,6 +41,21 @@ export const dtlsParametersSchema = z.looseObject({
   fingerprints: z.array(z.strictObject({ algorithm: z.string().min(1), value: z.string().min(1) })).min(1).max(8),
 });
 
+/** One PTZ command of the wall's pad (see `ptz`). */
+export const ptzCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('move'),
+    pan: z.enum(['left', 'right']).optional(),
+    tilt: z.enum(['up', 'down']).optional(),
+    zoom: z.enum(['in', 'out']).optional(),
+    /** Pan and tilt speed, 1–255. */
+    speed: z.number().int().min(1).max(255),
+  }),
+  z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('preset'), operation: z.enum(['goto', 'set', 'delete']), preset: z.number().int().min(1).max(255) }),
+]);
+export type PtzRequestCommand = z.infer<typeof ptzCommandSchema>;
+
 /** Request payloads, keyed by method name. */
 export const signallingRequests = {
   /** The router's RTP capabilities, to load a mediasoup-client Device. */
@@ -64,6 +79,12 @@ export const signallingRequests = {
   setConsumerPaused: z.strictObject({ consumerId: id, paused: z.boolean() }),
   /** Close a consumer the wall no longer needs (tile switched or cleared). */
   closeConsumer: z.strictObject({ consumerId: id }),
+  /**
+   * Steer a PTZ camera in the user's subtree (GB/T 28181-2016 A.3 PTZ command, sent as a
+   * DeviceControl `PTZCmd`). `move` keeps moving until `stop`; speeds are 1–255 (pan, tilt)
+   * and 1–15 (zoom). Presets are 1–255. Cameras without PTZ answer `bad-request`.
+   */
+  ptz: z.strictObject({ cameraId: id, command: ptzCommandSchema }),
 } as const;
 
 export type SignallingMethod = keyof typeof signallingRequests;
@@ -86,6 +107,7 @@ export interface SignallingResponses {
   consume: { consumerId: string; producerId: string; cameraId: string; kind: 'audio' | 'video'; rtpParameters: unknown };
   setConsumerPaused: Record<string, never>;
   closeConsumer: Record<string, never>;
+  ptz: Record<string, never>;
 }
 export type SignallingResponse<M extends SignallingMethod> = SignallingResponses[M];
 
@@ -94,7 +116,7 @@ export type SignallingResponse<M extends SignallingMethod> = SignallingResponses
  * - `bad-request`: the payload does not match the schema, or mediasoup rejected its contents;
  * - `not-found`: unknown camera, transport or consumer (or not this connection's);
  * - `forbidden`: the camera is outside the user's org subtree, or the user may not watch video;
- * - `unavailable`: the camera exists but is not live;
+ * - `unavailable`: the camera exists but is not live (or its on-demand stream could not start);
  * - `limit`: this connection holds as many transports or consumers as it may;
  * - `internal`: anything else (logged on the SFU).
  */

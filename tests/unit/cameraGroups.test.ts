@@ -12,6 +12,7 @@ const camera = (id: string, orgUnitId: string, orgUnitName: string): CameraSumma
   audioProducerId: null,
   sourceCodec: null,
   videoPath: null,
+  ptz: false,
   lastError: null,
   since: 0,
 });

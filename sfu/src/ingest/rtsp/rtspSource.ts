@@ -74,6 +74,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       videoPath: null,
       lastError: null,
       since: Date.now(),
+      ptz: false,
     };
   }
 
