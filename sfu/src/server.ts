@@ -88,17 +88,22 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
           process.exit(); // the 'exit' handler kills the ingest processes
         }),
     });
-    cameras = new CameraRegistry(pool, config.ingest, log);
+    if (config.gb28181.enabled) gb28181 = await GbPlatform.start({ config: config.gb28181, store, log: log.child('gb28181') });
+    const gbDeps = gb28181 ? { platform: gb28181, config: config.gb28181 } : null;
+    cameras = new CameraRegistry(pool, config.ingest, log, gbDeps);
     process.once('exit', killIngest);
-    const catalog = new Catalog(store, cameras, log.child('catalog'));
-    if (config.gb28181.enabled) {
-      gb28181 = await GbPlatform.start({ config: config.gb28181, store, log: log.child('gb28181') });
+    const catalog = new Catalog(store, cameras, log.child('catalog'), gb28181 ? config.gb28181.streamMode : null);
+    if (gb28181) {
+      const registry = cameras;
       // New or changed channels from a catalog reach ingest and the walls through a refresh. Presence
-      // (online/offline) changes neither the org tree nor ingest: refreshing on it would reload every
-      // unit and channel for each keepalive timeout of each of thousands of devices.
+      // (online/offline) changes neither the org tree nor the channel set: it goes straight to the
+      // device's channels, since refreshing would reload every unit and channel for each keepalive
+      // timeout of each of thousands of devices.
       gb28181.on('catalogUpdated', (update) => {
-        if (update.sync.created.length > 0 || update.sync.updated.length > 0) void catalog.refresh().catch(() => undefined);
+        if (update.sync.created.length > 0 || update.sync.updated.length > 0 || update.sync.removed.length > 0) void catalog.refresh().catch(() => undefined);
       });
+      gb28181.on('deviceOnline', (device) => device.gbDeviceId && registry.setDevicePresence(device.gbDeviceId, true));
+      gb28181.on('deviceOffline', (device) => device.gbDeviceId && registry.setDevicePresence(device.gbDeviceId, false));
     }
     const api = createApi({ store, auth, catalog, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });
     const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, api, log: log.child('http') });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEVICE_KINDS, ORG_LEVELS, ROLES, type AuditEntry, type Channel, type CommandCentre, type Device, type OrgUnit, type Permission, type SupervisedPerson, type User } from './domain.js';
+import { DEVICE_KINDS, GB_STREAM_MODES, ORG_LEVELS, ROLES, type AuditEntry, type Channel, type CommandCentre, type Device, type OrgUnit, type Permission, type SupervisedPerson, type User } from './domain.js';
 
 /**
  * The HTTP API (JSON over HTTP on the SFU's port, under `/api`), declared once for the server
@@ -80,6 +80,8 @@ export const deviceCreate = z.strictObject({
   model: text(64).nullable().optional(),
   /** GB/T 28181 SIP digest password (§9.1.2.1), write-only: absent keeps the stored one, null clears it. */
   sipPassword: z.string().min(1).max(128).nullable().optional(),
+  /** GB/T 28181 media transport; null follows the platform's default. */
+  gbStreamMode: z.enum(GB_STREAM_MODES).nullable().optional(),
 });
 export const deviceUpdate = deviceCreate.omit({ id: true, kind: true }).partial();
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from './validation.js';
+import { GB_STREAM_MODES } from './domain.js';
 
 /**
  * The SFU's configuration file (JSON). Validated at start-up: a bad file stops start-up
@@ -139,6 +140,23 @@ export const sfuConfigSchema = z
         keepaliveMissed: z.number().int().min(1).max(100).default(3),
         /** How long a multi-message Catalog answer may go quiet before what arrived is kept (A.2.6), ms. */
         catalogTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        /**
+         * The address written in our SDP offers for media (c=); default: the address the device's
+         * SIP traffic reaches us on. Set it behind NAT or on multi-homed hosts.
+         */
+        mediaAddress: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+        /** Address the media sockets bind to (UDP and TCP listeners). */
+        mediaBindHost: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).default('0.0.0.0'),
+        /** Media transport for devices that do not set their own (GB/T 28181-2016 Appendix G). */
+        streamMode: z.enum(GB_STREAM_MODES).default('udp'),
+        /** Offer `a=streamnumber:N` (2022 edition: 0 main stream, 1 sub-stream); omitted by default. */
+        streamNumber: z.number().int().min(0).max(9).optional(),
+        /** How long an INVITE may wait for its final answer, ms. */
+        inviteTimeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+        /** A playing channel with no media for this long is ended and shown lost, ms. */
+        mediaTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+        /** A channel keeps streaming this long after its last viewer leaves (switching tiles or tours re-use it), ms. */
+        idleStopMs: z.number().int().min(0).max(600_000).default(15_000),
       })
       .prefault({}),
     cameras: z.array(cameraConfigSchema).max(4096).default([]),

@@ -54,7 +54,17 @@ export interface Device {
   online: boolean;
   /** Last REGISTER or keepalive, epoch ms; null when never seen. */
   lastSeenAt: number | null;
+  /**
+   * How a `gb28181` device sends live media (GB/T 28181-2016 Appendix G): `udp`, `tcp-passive`
+   * (the device connects to us) or `tcp-active` (we connect to it); null follows the platform's
+   * configured default.
+   */
+  gbStreamMode: GbStreamMode | null;
 }
+
+/** GB/T 28181 media transports (RTP over UDP, or RFC 4571 over TCP with either side connecting). */
+export const GB_STREAM_MODES = ['udp', 'tcp-passive', 'tcp-active'] as const;
+export type GbStreamMode = (typeof GB_STREAM_MODES)[number];
 
 /**
  * Where a channel's media comes from. RTSP credentials are stored but never returned by the

@@ -66,7 +66,7 @@ describe('migrations', () => {
   it('bring an empty file to the latest schema with WAL journaling, and foreign keys enforced', async () => {
     const file = newFile();
     const store = open(file);
-    expect(LATEST_SCHEMA_VERSION).toBe(4);
+    expect(LATEST_SCHEMA_VERSION).toBe(5);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     // Hashes, RTSP credentials and personal data: readable by the owner only.
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -140,7 +140,7 @@ describe('migrations', () => {
     // Users who existed before the column keep their passwords without a forced change.
     expect((await store.users.list()).map((u) => u.mustChangePassword)).toEqual([false, false]);
     expect(await store.devices.list()).toEqual(
-      before.devices.map((d) => ({ id: d.id, orgUnitId: d.org_unit_id, kind: d.kind, name: d.name, gbDeviceId: d.gb_device_id, manufacturer: d.manufacturer, model: d.model, createdAt: d.created_at, hasSipPassword: false, online: false, lastSeenAt: null })),
+      before.devices.map((d) => ({ id: d.id, orgUnitId: d.org_unit_id, kind: d.kind, name: d.name, gbDeviceId: d.gb_device_id, manufacturer: d.manufacturer, model: d.model, createdAt: d.created_at, hasSipPassword: false, online: false, lastSeenAt: null, gbStreamMode: null })),
     );
     expect(await store.channels.list()).toEqual(before.channels);
     expect(await store.centres.list()).toEqual(before.centres);

@@ -3,6 +3,7 @@ import type { types as msTypes } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type {
   CameraSummary,
+  PtzRequestCommand,
   ServerEvents,
   SignallingAck,
   SignallingMethod,
@@ -239,5 +240,13 @@ export class WallClient {
         this.request('closeConsumer', { consumerId }).catch(() => undefined /* already gone on the SFU */);
       },
     };
+  }
+
+  /**
+   * Steer a PTZ camera (GB/T 28181 PTZCmd on the SFU). A `move` keeps going until `stop`.
+   * @throws WallRequestError (`bad-request` without PTZ, `forbidden` outside the user's area, `unavailable` when the device did not take it)
+   */
+  async ptz(cameraId: string, command: PtzRequestCommand): Promise<void> {
+    await this.request('ptz', { cameraId, command });
   }
 }

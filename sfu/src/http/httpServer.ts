@@ -25,7 +25,7 @@ export function createHttpServer(options: { staticDir: string | null; cameras: C
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
-      const counts = { total: 0, live: 0, connecting: 0, lost: 0 };
+      const counts = { total: 0, idle: 0, live: 0, connecting: 0, lost: 0 };
       for (const camera of cameras.list()) {
         counts.total++;
         counts[camera.state]++;

@@ -3,7 +3,10 @@ import type { CameraSummary, SfuConfig } from '@argus/shared';
 import type { Logger } from '../log.js';
 import type { WorkerPool } from '../media/workerPool.js';
 import { RtspSource } from './rtsp/rtspSource.js';
-import { connectionChanged, type IngestCamera } from './ingestCamera.js';
+import { GbChannelSource } from './gb28181/gbChannelSource.js';
+import type { GbPlatform } from './gb28181/gbPlatform.js';
+import type { CameraSource } from './cameraSource.js';
+import { connectionChanged, labelsChanged, type IngestCamera } from './ingestCamera.js';
 
 export interface CameraRegistryEvents {
   /** A camera's summary changed, or a camera was added; walls are told through `cameraState`. */
@@ -15,24 +18,38 @@ export interface CameraRegistryEvents {
   removed: [CameraSummary];
 }
 
+/** What GB/T 28181 channels need: the platform (INVITE, DeviceControl) and its settings. */
+export interface GbIngestDeps {
+  platform: GbPlatform;
+  config: SfuConfig['gb28181'];
+}
+
 /**
- * Every camera the SFU ingests, by id. Each way in (only RTSP so far) ends in the same shape:
- * a {@link CameraSummary} and, while live, a video producer on one of the pool's routers.
- * The set of cameras follows the store through {@link CameraRegistry.reconcile}.
+ * Every camera the SFU ingests, by id. Each way in — always-on RTSP, on-demand GB/T 28181 —
+ * ends in the same shape: a {@link CameraSummary} and, while live, a video producer on one of
+ * the pool's routers. The set of cameras follows the store through {@link CameraRegistry.reconcile}.
  */
 export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
-  private readonly sources = new Map<string, RtspSource>();
+  private readonly sources = new Map<string, CameraSource>();
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly ingest: SfuConfig['ingest'],
     private readonly log: Logger,
+    private readonly gb: GbIngestDeps | null = null,
   ) {
     super();
   }
 
   private start(camera: IngestCamera): void {
-    const source = new RtspSource(camera, this.pool.routerForIngest(), this.ingest, this.log.child('rtsp'));
+    let source: CameraSource;
+    if (camera.kind === 'rtsp') {
+      source = new RtspSource(camera, this.pool.routerForIngest(), this.ingest, this.log.child('rtsp'));
+    } else if (this.gb) {
+      source = new GbChannelSource(camera, this.pool.routerForIngest(), { ...this.gb, ingest: this.ingest, log: this.log.child('gb28181') });
+    } else {
+      return;
+    }
     source.on('change', (summary) => this.emit('change', summary));
     this.sources.set(camera.id, source);
     source.start();
@@ -49,11 +66,10 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
     const gone: CameraSummary[] = [];
     for (const [id, source] of this.sources) {
       const next = wanted.get(id);
-      if (next && !connectionChanged(source.connection, next)) {
+      if (next && !connectionChanged(source.camera, next)) {
         const before = source.summary;
-        if (before.name !== next.name || before.orgUnitId !== next.orgUnitId || before.orgUnitName !== next.orgUnitName) {
-          source.setLabels({ name: next.name, orgUnitId: next.orgUnitId, orgUnitName: next.orgUnitName });
-        }
+        if (labelsChanged(before, next)) source.setLabels({ name: next.name, orgUnitId: next.orgUnitId, orgUnitName: next.orgUnitName, ptz: next.ptz });
+        if (source instanceof GbChannelSource && next.kind === 'gb28181') source.setDeviceOnline(next.deviceOnline);
         if (before.orgUnitId !== next.orgUnitId) gone.push(before);
         wanted.delete(id);
         continue;
@@ -68,12 +84,19 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
     for (const summary of gone) this.emit('removed', summary);
   }
 
-  get(cameraId: string): RtspSource | undefined {
+  get(cameraId: string): CameraSource | undefined {
     return this.sources.get(cameraId);
   }
 
+  /** A GB/T 28181 device registered or went offline: its channels become `idle` or `lost`. */
+  setDevicePresence(deviceGbId: string, online: boolean): void {
+    for (const source of this.sources.values()) {
+      if (source instanceof GbChannelSource && source.camera.deviceGbId === deviceGbId) source.setDeviceOnline(online);
+    }
+  }
+
   /** The source whose current video or audio producer is `producerId`. */
-  findByProducer(producerId: string): RtspSource | undefined {
+  findByProducer(producerId: string): CameraSource | undefined {
     for (const source of this.sources.values()) {
       const { videoProducerId, audioProducerId } = source.summary;
       if (videoProducerId === producerId || audioProducerId === producerId) return source;

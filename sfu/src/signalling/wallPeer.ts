@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { Principal } from '../auth/principal.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CameraRegistry } from '../ingest/cameraRegistry.js';
-import type { RtspSource } from '../ingest/rtsp/rtspSource.js';
+import { CameraCommandError, CameraUnavailableError, type CameraLease, type CameraSource } from '../ingest/cameraSource.js';
 import type { WorkerPool } from '../media/workerPool.js';
 import { inScope } from '../scope/scopeRules.js';
 import type { Store } from '../store/store.js';
@@ -98,7 +98,7 @@ export class WallPeer {
   }
 
   /** The camera a consume names, after the scope check (refusals are audited). */
-  private async cameraFor(cameraId: string | undefined, producerId: string | undefined): Promise<RtspSource> {
+  private async cameraFor(cameraId: string | undefined, producerId: string | undefined): Promise<CameraSource> {
     const byProducer = producerId !== undefined ? this.cameras.findByProducer(producerId) : undefined;
     if (byProducer && !this.mayView(byProducer.summary.orgUnitId)) await this.refuse({ cameraId: byProducer.summary.id, producerId, requestedCameraId: cameraId ?? null }, byProducer.summary.orgUnitId);
     const source = cameraId !== undefined ? this.cameras.get(cameraId) : byProducer;
@@ -205,6 +205,19 @@ export class WallPeer {
       consumer.close();
       return {};
     },
+
+    ptz: async ({ cameraId, command }) => {
+      const source = await this.cameraFor(cameraId, undefined);
+      if (!source.summary.ptz) throw new SignallingError('bad-request', `camera ${cameraId} has no PTZ`);
+      try {
+        await source.ptz(command);
+      } catch (error) {
+        if (error instanceof CameraCommandError) throw new SignallingError('unavailable', error.message);
+        throw error;
+      }
+      this.log.info('PTZ', { peer: this.id, user: this.principal.user.username, camera: cameraId, command: command.type, ...(command.type === 'preset' ? { operation: command.operation, preset: command.preset } : {}) });
+      return {};
+    },
   };
 
   /** The body of `consume`, after the limit check: scope, producer, pipe, consumer, live view. */
@@ -216,14 +229,29 @@ export class WallPeer {
   ): Promise<SignallingResponse<'consume'>> {
     const source = await this.cameraFor(requestedCameraId, producerId);
     const cameraId = source.summary.id;
-    const producer = source.videoProducer;
-    if (!producer) throw new SignallingError('unavailable', `camera ${cameraId} is ${source.summary.state}`);
-    await this.pool.ensureProducerOn(producer, source.router, this.router);
-    const caps = rtpCapabilities as unknown as types.RtpCapabilities;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-      throw new SignallingError('bad-request', `this wall cannot decode camera ${cameraId}`);
+    // An on-demand camera (GB/T 28181) starts streaming here; its lease ends with the consumer.
+    let lease: CameraLease;
+    try {
+      lease = await source.acquire();
+    } catch (error) {
+      if (error instanceof CameraUnavailableError) throw new SignallingError('unavailable', error.message);
+      throw error;
     }
-    const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+    let consumer: types.Consumer;
+    const producer = lease.producer;
+    try {
+      if (this.closed) throw new SignallingError('unavailable', 'connection closed');
+      await this.pool.ensureProducerOn(producer, source.router, this.router);
+      const caps = rtpCapabilities as unknown as types.RtpCapabilities;
+      if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+        throw new SignallingError('bad-request', `this wall cannot decode camera ${cameraId}`);
+      }
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+    consumer.observer.once('close', () => lease.release());
     const { user, address } = this.principal;
     const orgUnitId = source.summary.orgUnitId;
     const viewId = this.track(

@@ -8,6 +8,7 @@ import type {
   CommandCentre,
   Device,
   DeviceKind,
+  GbStreamMode,
   LiveView,
   OrgUnit,
   Role,
@@ -82,6 +83,8 @@ export interface DeviceInput {
    * says whether one is set) and never audited. On update: absent keeps the stored one, null clears it.
    */
   sipPassword?: string | null;
+  /** GB/T 28181 media transport; null or absent follows the platform's default. */
+  gbStreamMode?: GbStreamMode | null;
 }
 
 /** Where a GB/T 28181 device was last seen on the wire: replies and requests go there (RFC 3581 §4), not to its Contact. */

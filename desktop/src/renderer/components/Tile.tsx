@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CameraSummary } from '@argus/shared';
+import { isConsumable, type CameraSummary } from '@argus/shared';
 import { readInboundVideo, tileStatsBetween, type InboundVideoSample, type TileStats } from '../consumerStats.js';
 import type { TileConsumer, WallClient } from '../wallClient.js';
+import { PtzPad } from './PtzPad.js';
 
 /** A playing tile that presents no new frame for this long shows "signal lost" instead of a frozen picture, ms. */
 export const FROZEN_AFTER_MS = 3000;
@@ -49,38 +50,75 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   /** waiting: no frame since the consumer started or resumed; playing: frames arrive; frozen: they stopped. */
   const [phase, setPhase] = useState<'waiting' | 'playing' | 'frozen'>('waiting');
   const [stats, setStats] = useState<TileStats | null>(null);
+  const cameraRef = useRef(camera);
+  cameraRef.current = camera;
 
   const cameraId = camera?.id ?? null;
-  const producerId = camera?.state === 'live' ? camera.videoProducerId : null;
+  const liveProducerId = camera?.state === 'live' ? camera.videoProducerId : null;
+  const consumable = camera ? isConsumable(camera.state) : false;
+  /** Bumped to (re)consume; 0: consume nothing. */
+  const [request, setRequest] = useState(0);
+  const inFlight = useRef(false);
+  const requestedFor = useRef<{ cameraId: string | null; session: number }>({ cameraId: null, session });
 
-  // Consume the camera's current producer; a new producer (re-ingest) means a new consumer.
+  // Decide when to consume: a camera that is live or idle (on demand: consuming starts it) and no
+  // consumer yet, a new producer (re-ingest), another camera, or a new signalling session. An
+  // on-demand camera goes connecting → live while its first consume is in flight: that is not a
+  // reason to consume again.
+  useEffect(() => {
+    const previous = requestedFor.current;
+    if (!cameraId) {
+      requestedFor.current = { cameraId: null, session };
+      setRequest(0);
+      return;
+    }
+    const switched = previous.cameraId !== cameraId || previous.session !== session;
+    if (switched) {
+      requestedFor.current = { cameraId, session };
+      inFlight.current = false;
+      setRequest((r) => r + 1);
+      return;
+    }
+    if (inFlight.current) return;
+    const stale = tileConsumer !== null && liveProducerId !== null && tileConsumer.consumer.producerId !== liveProducerId;
+    if (stale || (tileConsumer === null && consumable)) setRequest((r) => r + 1);
+  }, [cameraId, session, consumable, liveProducerId, tileConsumer]);
+
+  // Consume the camera; the consumer lives until the next request, a switch, or unmount.
   useEffect(() => {
     setTileConsumer(null);
     setPhase('waiting');
     setStats(null);
     setError(null);
-    if (!cameraId || !producerId) return;
+    const id = requestedFor.current.cameraId;
+    const wanted = cameraRef.current;
+    if (request === 0 || !id || !wanted || !isConsumable(wanted.state)) return;
     let cancelled = false;
     let current: TileConsumer | null = null;
+    inFlight.current = true;
     client
-      .consume(cameraId)
+      .consume(id)
       .then((consumed) => {
         if (cancelled) return consumed.close();
+        inFlight.current = false;
         current = consumed;
         const video = videoRef.current;
         if (video) video.srcObject = new MediaStream([consumed.track]);
         setTileConsumer(consumed);
       })
       .catch((e: Error) => {
-        if (!cancelled) setError(e.message);
+        if (cancelled) return;
+        inFlight.current = false;
+        setError(e.message);
       });
     return () => {
       cancelled = true;
+      inFlight.current = false;
       current?.close();
       const video = videoRef.current;
       if (video) video.srcObject = null;
     };
-  }, [client, session, cameraId, producerId]);
+  }, [client, request]);
 
   // The SFU closed our consumer (its producer went away): drop it until a new producer appears.
   useEffect(() => {
@@ -192,6 +230,7 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
           {camera?.videoPath ? <span>{t(`path.${camera.videoPath}`)}</span> : null}
         </div>
       )}
+      {camera?.ptz && selected && view === 'playing' && <PtzPad send={(command) => client.ptz(camera.id, command)} />}
     </div>
   );
 }

@@ -37,7 +37,11 @@ export const en: Messages = {
   },
   layout: { n_one: '{{count}} tile', n_other: '{{count}} tiles' },
   cameras: { title: 'Cameras', empty: 'No cameras available', hint: 'Select a tile, then click a camera' },
-  state: { connecting: 'Connecting', live: 'Live', lost: 'Signal lost' },
+  state: { idle: 'Standby', connecting: 'Connecting', live: 'Live', lost: 'Signal lost' },
+  ptz: {
+    pad: 'PTZ control', up: 'Up', down: 'Down', left: 'Left', right: 'Right', zoomIn: 'Zoom in', zoomOut: 'Zoom out',
+    preset: 'Preset', gotoPreset: 'Go', setPreset: 'Set', failed: 'PTZ failed: {{message}}',
+  },
   tile: {
     empty: 'Empty', emptyHint: 'Click a camera to show it here', noSignal: 'Signal lost', connecting: 'Connecting…',
     maximiseHint: 'Double-click to maximise / restore', error: 'Cannot play: {{message}}',

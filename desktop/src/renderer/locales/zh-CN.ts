@@ -35,7 +35,11 @@ export const zhCN = {
   },
   layout: { n_one: '{{count}} 画面', n_other: '{{count}} 画面' },
   cameras: { title: '摄像机', empty: '没有可用的摄像机', hint: '先选中画面，再单击摄像机' },
-  state: { connecting: '连接中', live: '在线', lost: '信号丢失' },
+  state: { idle: '待机', connecting: '连接中', live: '在线', lost: '信号丢失' },
+  ptz: {
+    pad: '云台控制', up: '上', down: '下', left: '左', right: '右', zoomIn: '放大', zoomOut: '缩小',
+    preset: '预置位', gotoPreset: '调用', setPreset: '设置', failed: '云台控制失败：{{message}}',
+  },
   tile: {
     empty: '空闲', emptyHint: '单击摄像机放入此画面', noSignal: '信号丢失', connecting: '正在连接…',
     maximiseHint: '双击放大 / 还原', error: '无法播放：{{message}}',

@@ -13,6 +13,8 @@
  * - An existing channel of the same device is renamed when the name changed; a channel id that
  *   belongs to another device is left alone (logged). Items absent from an answer are kept:
  *   a partial (timed-out) answer must not delete channels.
+ * - A catalog NOTIFY item with `<Event>DEL</Event>` (§9.11.1) deletes that channel of this
+ *   device: the device says it is gone.
  */
 import type { Channel, Device } from '@argus/shared';
 import type { Logger } from '../../log.js';
@@ -26,6 +28,8 @@ export interface CatalogSyncResult {
   created: string[];
   /** Channel ids renamed or re-flagged. */
   updated: string[];
+  /** Channel ids deleted (NOTIFY with Event DEL). */
+  removed: string[];
   /** Item ids not taken: not a video channel, or owned by another device. */
   skipped: string[];
 }
@@ -43,10 +47,18 @@ export function isVideoChannelItem(item: CatalogItem, deviceGbId: string): boole
  * @throws StoreError when the store fails (the caller logs it)
  */
 export async function syncCatalog(store: Store, device: Device, items: readonly CatalogItem[], log: Logger): Promise<CatalogSyncResult> {
-  const result: CatalogSyncResult = { created: [], updated: [], skipped: [] };
+  const result: CatalogSyncResult = { created: [], updated: [], removed: [], skipped: [] };
   const deviceGbId = device.gbDeviceId ?? '';
   for (const item of items) {
-    if (item.event === 'DEL' || !isVideoChannelItem(item, deviceGbId)) {
+    if (item.event === 'DEL') {
+      const existing = /^\d{20}$/.test(item.deviceId) ? await store.channels.get(item.deviceId) : null;
+      if (existing && existing.deviceId === device.id) {
+        await store.channels.delete(existing.id, SYSTEM_ACTOR);
+        result.removed.push(existing.id);
+      } else result.skipped.push(item.deviceId);
+      continue;
+    }
+    if (!isVideoChannelItem(item, deviceGbId)) {
       result.skipped.push(item.deviceId);
       continue;
     }

@@ -39,6 +39,9 @@ import {
   type SipRequest,
 } from './sip/index.js';
 import { SipTransport, type SipPeer, type SipTransportCounters } from './sipTransport.js';
+import { SipClientTransactions, SipTransactionError, type SipClientTransactionCounters } from './sipClientTransactions.js';
+import { buildAck, buildBye, buildInvite, dialogFrom, type GbDialog } from './gbDialog.js';
+import { GbSdpError, liveSsrc, parsePlayAnswer, type GbPlayAnswer } from './sip/index.js';
 
 export type GbPlatformConfig = SfuConfig['gb28181'];
 
@@ -73,9 +76,53 @@ export interface GbPlatformCounters {
   keepalives: number;
   catalogQueries: number;
   catalogMessages: number;
-  /** MESSAGE/NOTIFY bodies that did not parse as MANSCDP. */
+  /** MESSAGE/NOTIFY bodies that did not parse as MANSCDP (and INVITE answers with bad SDP). */
   badBodies: number;
+  invites: number;
+  /** INVITEs answered with an error, not answered, or answered with unusable SDP. */
+  failedInvites: number;
+  byesSent: number;
+  byesReceived: number;
+  deviceControls: number;
   transport: SipTransportCounters;
+  transactions: SipClientTransactionCounters;
+}
+
+/** Why a play could not start. */
+export type GbPlayFailure = 'not-registered' | 'refused' | 'timeout' | 'unreachable' | 'bad-answer' | 'closed';
+
+/** A play (INVITE) that did not establish a stream; `message` is for the operator. */
+export class GbPlayError extends Error {
+  override readonly name = 'GbPlayError';
+  constructor(
+    readonly reason: GbPlayFailure,
+    message: string,
+    /** The device's final status, for `refused`. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What {@link GbPlatform.invite} needs. */
+export interface GbInviteRequest {
+  /** 20-digit IDs of the registered device and of the channel to play. */
+  deviceId: string;
+  channelId: string;
+  /** Builds the SDP offer once the SSRC and our address toward the device are known. */
+  offer: (context: { ssrc: string; localHost: string }) => string;
+  /** Give up after this long without a final answer, ms. */
+  timeoutMs: number;
+  /** Called when the device ends the dialog with BYE. */
+  onBye: () => void;
+}
+
+/** An established play: the dialog (for BYE) and the device's answer. */
+export interface GbInviteResult {
+  dialog: GbDialog;
+  answer: GbPlayAnswer;
+  /** The SSRC offered in `y=`, as a number. */
+  offeredSsrc: number;
 }
 
 interface Session {
@@ -114,7 +161,16 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     catalogQueries: 0,
     catalogMessages: 0,
     badBodies: 0,
+    invites: 0,
+    failedInvites: 0,
+    byesSent: 0,
+    byesReceived: 0,
+    deviceControls: 0,
   };
+  /** Established play dialogs by Call-ID. */
+  private readonly dialogs = new Map<string, { dialog: GbDialog; onBye: () => void; localHost: string }>();
+  private transactions: SipClientTransactions | null = null;
+  private ssrcSequence = Math.floor(Math.random() * 10_000);
   /** Registered devices by GB/T 28181 ID. */
   private readonly sessions = new Map<string, Session>();
   private readonly nonces: DigestNonces;
@@ -155,6 +211,8 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       log: options.log.child('sip'),
       onMessage: (message, peer) => platform.onMessage(message, peer),
     });
+    const transport = platform.transport;
+    platform.transactions = new SipClientTransactions({ send: (peer, request) => transport.send(peer, request) });
     const { keepaliveIntervalMs } = options.config;
     platform.watchdog = setInterval(() => void platform.checkPresence(), Math.min(Math.max(keepaliveIntervalMs / 4, 50), 5000));
     platform.watchdog.unref();
@@ -168,7 +226,11 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
   }
 
   get counters(): GbPlatformCounters {
-    return { ...this.counterValues, transport: { ...(this.transport?.counters ?? emptyTransportCounters()) } };
+    return {
+      ...this.counterValues,
+      transport: { ...(this.transport?.counters ?? emptyTransportCounters()) },
+      transactions: { ...(this.transactions?.counters ?? { started: 0, retransmissions: 0, timeouts: 0, unmatchedResponses: 0 }) },
+    };
   }
 
   /** GB/T 28181 IDs of the devices registered now. */
@@ -191,10 +253,114 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     return sent;
   }
 
+  /** Whether device `gbId` is registered and online now. */
+  isOnline(gbId: string): boolean {
+    return this.sessions.get(gbId)?.online ?? false;
+  }
+
+  /**
+   * Start live play of a channel (GB/T 28181-2016 §9.2.2): INVITE with the SDP offer to the
+   * device where it registered from, wait for the final answer (retransmitted over UDP), ACK
+   * a 2xx and return the dialog and the parsed answer. A 2xx with unusable SDP is ACKed and
+   * ended with BYE.
+   * @throws GbPlayError `not-registered`, `refused` (with the status), `timeout`, `unreachable`,
+   * `bad-answer` or `closed`
+   */
+  async invite(request: GbInviteRequest): Promise<GbInviteResult> {
+    const session = this.sessions.get(request.deviceId);
+    const transport = this.transport;
+    const transactions = this.transactions;
+    if (!session || !session.online || !transport || !transactions || this.closed) {
+      throw new GbPlayError('not-registered', `device ${request.deviceId} is not registered`);
+    }
+    this.ssrcSequence = (this.ssrcSequence + 1) % 10_000;
+    const ssrc = liveSsrc(this.options.config.domainId, this.ssrcSequence);
+    const localHost = localHostFor(session.peer, this.options.config.host, transport.localAddressOf(session.peer));
+    const mediaHost = this.options.config.mediaAddress ?? localHost;
+    const cseq = this.nextCseq();
+    const { request: invite } = buildInvite({
+      identity: this.identity,
+      deviceId: request.deviceId,
+      channelId: request.channelId,
+      peer: session.peer,
+      localHost,
+      localPort: transport.port,
+      cseq,
+      ssrc,
+      sdp: request.offer({ ssrc, localHost: mediaHost }),
+    });
+    this.counterValues.invites++;
+    let response;
+    try {
+      response = await transactions.request(session.peer, invite, { timeoutMs: request.timeoutMs });
+    } catch (error) {
+      this.counterValues.failedInvites++;
+      const reason = error instanceof SipTransactionError ? error.reason : 'unreachable';
+      throw new GbPlayError(reason, `INVITE for channel ${request.channelId}: ${(error as Error).message}`);
+    }
+    if (response.status >= 300) {
+      this.counterValues.failedInvites++;
+      throw new GbPlayError('refused', `device ${request.deviceId} answered INVITE for channel ${request.channelId} with ${response.status} ${response.reason}`.trim(), response.status);
+    }
+    let dialog: GbDialog;
+    try {
+      dialog = dialogFrom(invite, response, { peer: session.peer, deviceId: request.deviceId, channelId: request.channelId, cseq });
+    } catch (error) {
+      this.counterValues.failedInvites++;
+      throw new GbPlayError('bad-answer', `the 2xx to INVITE cannot establish a dialog: ${(error as Error).message}`);
+    }
+    transport.send(session.peer, buildAck(dialog, localHost, transport.port));
+    let answer: GbPlayAnswer;
+    try {
+      answer = parsePlayAnswer(response.body.toString('utf8'));
+    } catch (error) {
+      this.counterValues.failedInvites++;
+      this.counterValues.badBodies++;
+      this.sendBye(dialog, localHost);
+      throw new GbPlayError('bad-answer', `the device's SDP answer is unusable: ${error instanceof GbSdpError ? error.message : String(error)}`);
+    }
+    this.dialogs.set(dialog.callId, { dialog, onBye: request.onBye, localHost });
+    return { dialog, answer, offeredSsrc: Number(ssrc) };
+  }
+
+  /** End a play with BYE (RFC 3261 §15.1.1). Unknown or already ended dialogs are ignored. */
+  bye(dialog: GbDialog): void {
+    const entry = this.dialogs.get(dialog.callId);
+    if (!entry) return;
+    this.dialogs.delete(dialog.callId);
+    this.sendBye(dialog, entry.localHost);
+  }
+
+  /** Play dialogs open now. */
+  get openDialogs(): number {
+    return this.dialogs.size;
+  }
+
+  /**
+   * Send a Control DeviceControl MESSAGE (A.2.3: PTZCmd, IFameCmd, ...) that `build` makes
+   * with a fresh SN, to the device, and wait for its SIP answer.
+   * @returns the SIP status of the answer
+   * @throws GbPlayError `not-registered`, `timeout`, `unreachable` or `closed`
+   */
+  async deviceControl(deviceId: string, build: (sn: number) => string, timeoutMs = 5000): Promise<number> {
+    const session = this.sessions.get(deviceId);
+    if (!session || !session.online) throw new GbPlayError('not-registered', `device ${deviceId} is not registered`);
+    this.counterValues.deviceControls++;
+    try {
+      const response = await this.requestManscdp(session, build(this.nextSn()), timeoutMs);
+      return response.status;
+    } catch (error) {
+      const reason = error instanceof SipTransactionError ? error.reason : 'unreachable';
+      throw new GbPlayError(reason, `DeviceControl to ${deviceId}: ${(error as Error).message}`);
+    }
+  }
+
   /** Stop the watchdog, close the socket and server, and mark registered devices offline. */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const { dialog } of [...this.dialogs.values()]) this.bye(dialog);
     this.closed = true;
+    this.transactions?.close();
     if (this.watchdog) clearInterval(this.watchdog);
     this.aggregator.close();
     await this.transport?.close();
@@ -206,7 +372,11 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
 
   private async onMessage(message: SipMessage, peer: SipPeer): Promise<void> {
     if (this.closed) return;
-    if (message.kind === 'response') return; // answers to our MESSAGEs: nothing to do without retransmission
+    if (message.kind === 'response') {
+      if (this.transactions?.onResponse(message)) return;
+      this.onStrayResponse(message, peer);
+      return;
+    }
     switch (message.method) {
       case 'REGISTER':
         return this.onRegister(message, peer);
@@ -215,11 +385,13 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
         return this.onManscdp(message, peer);
       case 'ACK':
         return;
+      case 'BYE':
+        return this.onBye(message, peer);
       case 'OPTIONS':
         this.reply(message, peer, 200);
         return;
       default:
-        this.reply(message, peer, 405, [['Allow', 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK']]);
+        this.reply(message, peer, 405, [['Allow', 'REGISTER, MESSAGE, NOTIFY, OPTIONS, ACK, BYE']]);
     }
   }
 
@@ -235,6 +407,47 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     } catch {
       return null;
     }
+  }
+
+  // ---- dialogs ----
+
+  /** The device ended a play (RFC 3261 §15.1.2): 200, and the stream's owner is told. */
+  private onBye(request: SipRequest, peer: SipPeer): void {
+    const callId = request.headers.get('Call-ID') ?? '';
+    const entry = this.dialogs.get(callId);
+    if (!entry) {
+      this.reply(request, peer, 481);
+      return;
+    }
+    this.counterValues.byesReceived++;
+    this.dialogs.delete(callId);
+    this.reply(request, peer, 200);
+    this.options.log.info('device ended a play with BYE', { gbId: entry.dialog.deviceId, channel: entry.dialog.channelId });
+    try {
+      entry.onBye();
+    } catch (error) {
+      this.options.log.error('BYE handler failed', { error: error as Error });
+    }
+  }
+
+  /**
+   * A response no transaction waits for. A 2xx to an INVITE whose dialog is open was sent again
+   * because our ACK was lost: ACK it again (RFC 3261 §13.2.2.4). The rest are dropped (counted).
+   */
+  private onStrayResponse(response: SipMessage & { kind: 'response' }, peer: SipPeer): void {
+    const entry = this.dialogs.get(response.headers.get('Call-ID') ?? '');
+    if (!entry || response.status < 200 || response.status >= 300 || !/\bINVITE\b/i.test(response.headers.get('CSeq') ?? '')) return;
+    this.transport?.send(peer, buildAck(entry.dialog, entry.localHost, this.transport.port));
+  }
+
+  private sendBye(dialog: GbDialog, localHost: string): void {
+    const transport = this.transport;
+    const transactions = this.transactions;
+    if (!transport || !transactions) return;
+    this.counterValues.byesSent++;
+    transactions.request(dialog.peer, buildBye(dialog, localHost, transport.port), { timeoutMs: 8000 }).catch((error: Error) => {
+      this.options.log.debug('BYE not answered', { gbId: dialog.deviceId, channel: dialog.channelId, reason: error.message });
+    });
   }
 
   // ---- REGISTER ----
@@ -371,7 +584,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       const device = await this.options.store.devices.findByGbId(gbId);
       if (!device) return;
       const sync = await syncCatalog(this.options.store, device, items, this.options.log);
-      this.options.log.info('catalog applied', { device: device.id, gbId, items: items.length, created: sync.created.length, updated: sync.updated.length, skipped: sync.skipped.length });
+      this.options.log.info('catalog applied', { device: device.id, gbId, items: items.length, created: sync.created.length, updated: sync.updated.length, removed: sync.removed.length, skipped: sync.skipped.length });
       this.emit('catalogUpdated', { device, complete, items: items.length, sync });
     } catch (error) {
       this.options.log.error('catalog could not be stored', { gbId, error: error as Error });
@@ -426,15 +639,31 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     return this.sn;
   }
 
-  private sendManscdp(session: Session, body: string): boolean {
-    const transport = this.transport;
-    if (!transport) return false;
-    const localHost = localHostFor(session.peer, this.options.config.host, transport.localAddressOf(session.peer));
+  private nextCseq(): number {
     this.cseq = this.cseq >= 2 ** 31 - 1 ? 1 : this.cseq + 1;
-    const request = buildManscdpMessage({ identity: this.identity, gbId: session.gbId, peer: session.peer, localHost, localPort: transport.port, cseq: this.cseq, body });
-    const sent = transport.send(session.peer, request);
-    if (!sent) this.options.log.warn('MESSAGE to device not sent: no connection', { gbId: session.gbId, transport: session.peer.transport });
-    return sent;
+    return this.cseq;
+  }
+
+  /** A MANSCDP MESSAGE to the device as a client transaction (retransmitted over UDP). */
+  private requestManscdp(session: Session, body: string, timeoutMs?: number): Promise<SipMessage & { kind: 'response' }> {
+    const transport = this.transport;
+    const transactions = this.transactions;
+    if (!transport || !transactions) return Promise.reject(new SipTransactionError('closed', 'the SIP platform is closed'));
+    const localHost = localHostFor(session.peer, this.options.config.host, transport.localAddressOf(session.peer));
+    const request = buildManscdpMessage({ identity: this.identity, gbId: session.gbId, peer: session.peer, localHost, localPort: transport.port, cseq: this.nextCseq(), body });
+    return transactions.request(session.peer, request, timeoutMs === undefined ? {} : { timeoutMs });
+  }
+
+  /** Send a MANSCDP MESSAGE without waiting for its answer (failures are logged). */
+  private sendManscdp(session: Session, body: string): boolean {
+    if (!this.transport?.reachable(session.peer)) {
+      this.options.log.warn('MESSAGE to device not sent: no connection', { gbId: session.gbId, transport: session.peer.transport });
+      return false;
+    }
+    this.requestManscdp(session, body).catch((error: Error) => {
+      this.options.log.warn('MESSAGE to device not answered', { gbId: session.gbId, reason: error.message });
+    });
+    return true;
   }
 }
 

@@ -56,6 +56,27 @@ function rtpUrl(target: RtpTarget): string {
 }
 
 /**
+ * libx264 settings for a transcoded camera: Constrained Baseline, zerolatency, no B-frames,
+ * a keyframe every 1 s, 2000 kbit/s (3000 max).
+ */
+export const H264_TRANSCODE_ARGS: readonly string[] = [
+  '-c:v', 'libx264',
+  '-preset', 'veryfast',
+  '-tune', 'zerolatency',
+  '-profile:v', 'baseline',
+  '-pix_fmt', 'yuv420p',
+  '-bf', '0',
+  '-force_key_frames', 'expr:gte(t,n_forced*1)',
+  '-sc_threshold', '0',
+  '-b:v', '2000k', '-maxrate', '3000k', '-bufsize', '1500k',
+];
+
+/** ffmpeg output arguments sending video as RTP (payload type and SSRC of the producer) to `target`. */
+export function rtpVideoOutputArgs(target: RtpTarget): string[] {
+  return ['-payload_type', String(INGEST_VIDEO_PAYLOAD_TYPE), '-ssrc', String(target.ssrc), '-f', 'rtp', rtpUrl(target)];
+}
+
+/**
  * ffmpeg arguments for one ingest: pull RTSP over TCP, send video (and Opus audio) as RTP.
  *
  * - passthrough: `-c:v copy` plus the `dump_extra` bitstream filter so SPS/PPS precede every
@@ -79,19 +100,9 @@ export function buildFfmpegIngestArgs(plan: IngestPlan): string[] {
   if (plan.video.path === 'passthrough') {
     args.push('-c:v', 'copy', '-bsf:v', 'dump_extra=freq=keyframe');
   } else {
-    args.push(
-      '-c:v', 'libx264',
-      '-preset', 'veryfast',
-      '-tune', 'zerolatency',
-      '-profile:v', 'baseline',
-      '-pix_fmt', 'yuv420p',
-      '-bf', '0',
-      '-force_key_frames', 'expr:gte(t,n_forced*1)',
-      '-sc_threshold', '0',
-      '-b:v', '2000k', '-maxrate', '3000k', '-bufsize', '1500k',
-    );
+    args.push(...H264_TRANSCODE_ARGS);
   }
-  args.push('-payload_type', String(INGEST_VIDEO_PAYLOAD_TYPE), '-ssrc', String(plan.videoTarget.ssrc), '-f', 'rtp', rtpUrl(plan.videoTarget));
+  args.push(...rtpVideoOutputArgs(plan.videoTarget));
   if (plan.audioTarget) {
     args.push(
       '-map', '0:a:0', '-vn', '-sn', '-dn',

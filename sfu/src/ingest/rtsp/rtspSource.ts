@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTied } from '../../process/spawnTied.js';
-import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { backoffDelayMs, type CameraSummary, type SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
-import type { CameraLabels, IngestCamera } from '../ingestCamera.js';
+import type { CameraLabels, RtspIngestCamera } from '../ingestCamera.js';
+import { CameraCommandError, CameraUnavailableError, type CameraLease, type CameraSource } from '../cameraSource.js';
 import { h264ProducerRtpParameters, opusProducerRtpParameters } from '../../media/mediaCodecs.js';
+import { createRtpTarget } from '../../media/plainRtpTarget.js';
 import { buildFfmpegIngestArgs, decideVideoPath, withCredentials, type RtpTarget } from './ingestPlan.js';
 import { probeRtsp, redactUrl } from './rtspProbe.js';
 
@@ -47,7 +48,7 @@ export interface RtspSourceEvents {
  *
  * Never throws from its timers or child-process callbacks: every failure becomes `lost`.
  */
-export class RtspSource extends EventEmitter<RtspSourceEvents> {
+export class RtspSource extends EventEmitter<RtspSourceEvents> implements CameraSource {
   private summaryValue: CameraSummary;
   private attempt: Attempt | null = null;
   private generation = 0;
@@ -56,7 +57,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   private stopped = false;
 
   constructor(
-    private readonly camera: IngestCamera,
+    readonly camera: RtspIngestCamera,
     readonly router: types.Router,
     private readonly ingest: SfuConfig['ingest'],
     private readonly log: Logger,
@@ -74,7 +75,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
       videoPath: null,
       lastError: null,
       since: Date.now(),
-      ptz: false,
+      ptz: camera.ptz,
     };
   }
 
@@ -91,9 +92,16 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
     void this.connect();
   }
 
-  /** The RTSP URL and credentials this source was started with (to tell whether a change needs a restart). */
-  get connection(): Pick<IngestCamera, 'url' | 'username' | 'password'> {
-    return { url: this.camera.url, username: this.camera.username, password: this.camera.password };
+  /** An always-on source: a lease is the current producer, when live. */
+  async acquire(): Promise<CameraLease> {
+    const producer = this.videoProducer;
+    if (!producer) throw new CameraUnavailableError(`camera ${this.camera.id} is ${this.summaryValue.state}`);
+    return { producer, release: () => undefined };
+  }
+
+  /** RTSP carries no PTZ control (ONVIF PTZ is not supported). */
+  async ptz(): Promise<void> {
+    throw new CameraCommandError(`camera ${this.camera.id} has no PTZ control`);
   }
 
   /** Rename or move the camera without touching its ingest; emits `change`. */
@@ -162,19 +170,9 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> {
   }
 
   private async createTarget(attempt: Attempt): Promise<RtpTarget> {
-    const transport = await this.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-      rtcpMux: false,
-      comedia: true,
-    });
+    const { transport, target } = await createRtpTarget(this.router);
     attempt.transports.push(transport);
-    return {
-      ip: '127.0.0.1',
-      rtpPort: transport.tuple.localPort,
-      rtcpPort: transport.rtcpTuple!.localPort,
-      // ffmpeg's RTP muxer takes the SSRC as a signed 32-bit option.
-      ssrc: randomInt(1, 0x7fffffff),
-    };
+    return target;
   }
 
   private spawnFfmpeg(attempt: Attempt, args: string[]): void {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Device, DeviceKind } from '@argus/shared';
+import type { Device, DeviceKind, GbStreamMode } from '@argus/shared';
 import type { Actor, DeviceInput, DevicePresence, DeviceRepository, SipContact } from '../store.js';
 import { definedFields, found, translateConstraint, type AuditWriter } from './sqliteSupport.js';
 
@@ -16,9 +16,10 @@ interface Row {
   has_sip_password: number;
   online: number;
   last_seen_at: number | null;
+  gb_stream_mode: GbStreamMode | null;
 }
-const COLUMNS = 'id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, (sip_password IS NOT NULL) AS has_sip_password, online, last_seen_at';
-const INSERT_COLUMNS = 'id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, sip_password';
+const COLUMNS = 'id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, (sip_password IS NOT NULL) AS has_sip_password, online, last_seen_at, gb_stream_mode';
+const INSERT_COLUMNS = 'id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, sip_password, gb_stream_mode';
 const toDevice = (row: Row): Device => ({
   id: row.id,
   orgUnitId: row.org_unit_id,
@@ -31,6 +32,7 @@ const toDevice = (row: Row): Device => ({
   hasSipPassword: row.has_sip_password === 1,
   online: row.online === 1,
   lastSeenAt: row.last_seen_at,
+  gbStreamMode: row.gb_stream_mode,
 });
 
 /** Read a stored `sip_contact` JSON value; null when absent or unreadable. */
@@ -100,8 +102,8 @@ export class SqliteDevices implements DeviceRepository {
       const gbDeviceId = input.gbDeviceId ?? null;
       try {
         this.db
-          .prepare(`INSERT INTO devices (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(input.id, input.orgUnitId, input.kind, input.name, gbDeviceId, input.manufacturer ?? null, input.model ?? null, Date.now(), input.sipPassword ?? null);
+          .prepare(`INSERT INTO devices (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(input.id, input.orgUnitId, input.kind, input.name, gbDeviceId, input.manufacturer ?? null, input.model ?? null, Date.now(), input.sipPassword ?? null, input.gbStreamMode ?? null);
       } catch (error) {
         translateConstraint(error, `device ${input.id}${gbDeviceId ? ` (GB/T 28181 id ${gbDeviceId})` : ''}`);
       }
@@ -120,8 +122,8 @@ export class SqliteDevices implements DeviceRepository {
       if (patch.orgUnitId !== undefined) found(this.db.prepare('SELECT id FROM org_units WHERE id = ?').get(after.orgUnitId), `org unit ${after.orgUnitId}`);
       try {
         this.db
-          .prepare('UPDATE devices SET org_unit_id = ?, name = ?, gb_device_id = ?, manufacturer = ?, model = ? WHERE id = ?')
-          .run(after.orgUnitId, after.name, after.gbDeviceId, after.manufacturer, after.model, id);
+          .prepare('UPDATE devices SET org_unit_id = ?, name = ?, gb_device_id = ?, manufacturer = ?, model = ?, gb_stream_mode = ? WHERE id = ?')
+          .run(after.orgUnitId, after.name, after.gbDeviceId, after.manufacturer, after.model, after.gbStreamMode, id);
         // Absent keeps the stored password, null clears it.
         if (patch.sipPassword !== undefined) this.db.prepare('UPDATE devices SET sip_password = ? WHERE id = ?').run(patch.sipPassword, id);
       } catch (error) {

@@ -183,6 +183,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN sip_contact TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'GB/T 28181 live play: per-device media transport',
+    sql: `
+      -- 'udp' | 'tcp-passive' | 'tcp-active' (GB/T 28181-2016 Appendix G); NULL follows the platform's default.
+      ALTER TABLE devices ADD COLUMN gb_stream_mode TEXT CHECK (gb_stream_mode IN ('udp', 'tcp-passive', 'tcp-active'));
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -8,3 +8,4 @@ export * from './sipResponse.js';
 export * from './sipStreamFramer.js';
 export * from './digestAuth.js';
 export * from './gbIds.js';
+export * from './gbSdp.js';

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * The platform side of `bench:gb28181`, forked by run.ts so that its CPU time is measured apart
+ * from the load generator's: opens the seeded store, starts a {@link GbPlatform} on a free
+ * loopback port, and answers samples (CPU, memory, counters, event-loop delay) over IPC until
+ * told to stop. Exits when the benchmark goes away.
+ */
+import net from 'node:net';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseSfuConfig } from '@argus/shared';
+import { createLogger, freeUdpPort, GbPlatform, openSqliteStore, type GbOfflineReason, type Store } from '@argus/sfu';
+import type { FromPlatform, PlatformFinal, PlatformLaunch, PlatformSample, ToPlatform } from './platformIpc.js';
+
+function send(message: FromPlatform, then?: () => void): void {
+  if (!process.send) throw new Error('platformProcess.js must be started by child_process.fork');
+  process.send(message, undefined, undefined, () => then?.());
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1 a moment ago (SIP listens on both). */
+async function freeSipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeUdpPort();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (tcpFree) return port;
+  }
+  throw new Error('no port free for both UDP and TCP');
+}
+
+async function startPlatform(launch: PlatformLaunch, store: Store): Promise<GbPlatform> {
+  const log = createLogger('bench-gb');
+  for (let attempt = 0; ; attempt++) {
+    const config = parseSfuConfig({
+      gb28181: {
+        enabled: true,
+        host: '127.0.0.1',
+        port: await freeSipPort(),
+        domainId: launch.domainId,
+        serverId: launch.serverId,
+        keepaliveIntervalMs: launch.keepaliveIntervalMs,
+        keepaliveMissed: launch.keepaliveMissed,
+        catalogTimeoutMs: launch.catalogTimeoutMs,
+      },
+    }).gb28181;
+    try {
+      return await GbPlatform.start({ config, store, log });
+    } catch (error) {
+      // The port was taken between the check and the bind: try another.
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const launch = JSON.parse(process.argv[2] ?? '{}') as PlatformLaunch;
+  const store = openSqliteStore(launch.storePath);
+  const started = performance.now();
+  const platform = await startPlatform(launch, store);
+  const startMs = performance.now() - started;
+
+  let onlineEvents = 0;
+  let catalogUpdates = 0;
+  let channelsCreated = 0;
+  const offlineEvents: Partial<Record<GbOfflineReason, number>> = {};
+  platform.on('deviceOnline', () => onlineEvents++);
+  platform.on('deviceOffline', (_device, reason) => (offlineEvents[reason] = (offlineEvents[reason] ?? 0) + 1));
+  platform.on('catalogUpdated', (update) => {
+    catalogUpdates++;
+    channelsCreated += update.sync.created.length;
+  });
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const sample = (): PlatformSample => {
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+    const eventLoop = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) };
+    loop.reset();
+    return {
+      atMs: performance.now(),
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      counters: platform.counters,
+      registered: platform.registeredDevices().length,
+      onlineEvents,
+      offlineEvents: { ...offlineEvents },
+      catalogUpdates,
+      channelsCreated,
+      eventLoop,
+    };
+  };
+
+  let stopping = false;
+  const stop = async (): Promise<PlatformFinal> => {
+    const last = sample();
+    const devices = await store.devices.list();
+    const closing = performance.now();
+    await platform.close();
+    const closeMs = performance.now() - closing;
+    await store.close();
+    return { sample: last, devicesInStore: devices.length, onlineInStore: devices.filter((d) => d.online).length, closeMs };
+  };
+
+  process.on('message', (message: ToPlatform) => {
+    if (message.type === 'sample') send({ type: 'sample', id: message.id, sample: sample() });
+    else if (message.type === 'stop' && !stopping) {
+      stopping = true;
+      stop().then(
+        (final) => send({ type: 'stopped', final }, () => process.exit(0)),
+        (error: unknown) => send({ type: 'failed', message: String(error) }, () => process.exit(1)),
+      );
+    }
+  });
+  // The benchmark went away (crash, SIGKILL): do not linger.
+  process.on('disconnect', () => {
+    if (!stopping) void platform.close().finally(() => process.exit(0));
+  });
+  send({ type: 'ready', port: platform.port, startMs });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (process.send) send({ type: 'failed', message }, () => process.exit(1));
+  else {
+    console.error(message);
+    process.exit(1);
+  }
+});
