@@ -32,6 +32,8 @@ export interface PhaseMeasure {
   platformWallMs: number;
   /** CPU time of the platform process in the phase, user + system, ms. */
   platformCpuMs: number;
+  /** Its system part (syscalls; on loopback a send also pays for the receiver's kernel path), ms. */
+  platformSystemMs: number;
   /** Wall time and CPU time of the load generator (this process) in the phase, ms. */
   generatorWallMs: number;
   generatorCpuMs: number;
@@ -101,6 +103,7 @@ export function phaseMeasure(
   return {
     platformWallMs: p1.atMs - p0.atMs,
     platformCpuMs: (p1.cpuUserUs + p1.cpuSystemUs - p0.cpuUserUs - p0.cpuSystemUs) / 1000,
+    platformSystemMs: (p1.cpuSystemUs - p0.cpuSystemUs) / 1000,
     generatorWallMs: generator.wallMs,
     generatorCpuMs: (generator.cpu.user + generator.cpu.system) / 1000,
     eventLoop: p1.eventLoop,
@@ -222,8 +225,8 @@ export function formatReport(run: GbBenchRun, f: GbBenchFigures): string {
       `${steady.fleet.keepalivesRefused} refused; whole run: ${fleet.keepalivesTimedOut} unanswered after ${setup.responseTimeoutMs} ms, ${fleet.keepalivesRefused} refused`,
     `catalog: ${fleet.catalogQueries} queries answered 200, ${fleet.catalogMessagesAnswered}/${fleet.catalogMessagesSent} Response messages answered (${fleet.catalogMessagesTimedOut} unanswered); ` +
       `platform applied ${end.catalogUpdates} catalogs, created ${end.channelsCreated} channels`,
-    `platform at the end: ${end.registered}/${n} registered (registeredDevices()), ${final.onlineInStore}/${final.devicesInStore} online in the store, ` +
-      `${notRegistered} never got (or stayed) online; offline events: ${describeCounts(end.offlineEvents)}; ` +
+    `platform at the end: ${end.registered}/${n} registered (registeredDevices(); ${notRegistered} not), ${final.onlineInStore}/${final.devicesInStore} online in the store; ` +
+      `offline events: ${describeCounts(end.offlineEvents)}; ` +
       `refused ${end.counters.forbidden} (403), ${end.counters.authFailures} digest failures, ${end.counters.transport.handlerErrors} handler errors, ${end.counters.transport.rejected} unparseable`,
     `UDP receive-buffer drops: platform socket ${drops(run.udpDrops.platform)}, load generator sockets ${drops(run.udpDrops.generator)}`,
     `platform cost: ${fixed(f.cpuPerKeepaliveUs, 0)} µs CPU per keepalive, ~${fixed(f.cpuPerRegistrationUs, 0)} µs per registration (both REGISTERs, catalog query and answer); ` +

@@ -151,7 +151,11 @@ async function main(): Promise<number> {
     const dropsBefore = { platform: udpDrops([port]), generator: udpDrops(fleet.localPorts) };
 
     process.stderr.write(`platform on udp 127.0.0.1:${port}; registering ${options.devices} devices (${options.concurrency} at once)\n`);
-    const registration = await measurePhase(platform, fleet, () => fleet.registerAll());
+    const progress = setInterval(() => {
+      const c = fleet.counters;
+      process.stderr.write(`  ${c.registered} registered, ${c.registerFailed} given up, ${c.registerRetransmits} REGISTER retransmissions, ${c.keepalivesAnswered} keepalives answered\n`);
+    }, 5000);
+    const registration = await measurePhase(platform, fleet, () => fleet.registerAll()).finally(() => clearInterval(progress));
     if (cleanup.interrupted) throw new Error(`interrupted by ${cleanup.interrupted}`);
     process.stderr.write(`registration done in ${(registration.value.elapsedMs / 1000).toFixed(2)} s; warm-up ${warmupMs} ms, then ${options.durationS} s of keepalives every ${keepaliveIntervalMs} ms\n`);
     await sleep(warmupMs);

@@ -7,8 +7,11 @@ import {
   parseManscdp,
   type CatalogEntry,
 } from '../../sfu/src/ingest/gb28181/manscdp/index.js';
+import { GbMediaStreamer } from './gbMediaStreamer.js';
+import type { PtzCommand } from '../../sfu/src/ingest/gb28181/manscdp/index.js';
 import {
   buildAuthorization,
+  parsePlayAnswer,
   createResponse,
   generateBranch,
   generateCallId,
@@ -29,7 +32,13 @@ import {
  *   `Authorization` answering the 401; `Expires: 0` unregisters;
  * - keepalive MESSAGEs (A.2.5) at an interval, which can be stopped;
  * - answers a Catalog query (A.2.4) with 200 OK, then its channels in several Response Catalog
- *   MESSAGEs (A.2.6, `perMessage` items each), GB2312-encoded so Chinese names travel as GB18030 bytes.
+ *   MESSAGEs (A.2.6, `perMessage` items each), GB2312-encoded so Chinese names travel as GB18030 bytes;
+ * - answers INVITE for a channel with media (§9.2.2): 200 with an SDP answer (its own SSRC
+ *   when `answerSsrc` is set), and after the ACK streams PS over RTP built from the channel's
+ *   H.264 or H.265 file, over UDP or RFC 4571 TCP (connecting for our `setup:active`, listening
+ *   for `setup:passive`); BYE stops it;
+ * - records DeviceControl PTZ commands (A.3) and keyframe requests (IFameCmd; the stream jumps
+ *   to its next keyframe).
  */
 export interface GbDeviceOptions {
   /** 20-digit device ID. */
@@ -40,8 +49,12 @@ export interface GbDeviceOptions {
   serverId: string;
   server: { host: string; port: number };
   transport: 'udp' | 'tcp';
-  /** Channels answered to a Catalog query. */
-  channels?: Array<{ id: string; name: string }>;
+  /** Channels answered to a Catalog query; those with `media` can be played. */
+  channels?: Array<{ id: string; name: string; ptz?: boolean; media?: { file: string; codec: 'h264' | 'h265' } }>;
+  /** Answer INVITEs with this SSRC instead of the offered one (devices that pick their own). */
+  answerSsrc?: number;
+  /** Answer INVITEs with this status instead of playing (e.g. 486, 488). */
+  refuseInvite?: number;
   /** Catalog items per Response message. Default 1. */
   catalogPerMessage?: number;
   /** How long to wait for a response, ms. Default 3000. */
@@ -59,6 +72,15 @@ export class GbDeviceSimulator {
   readonly catalogQueries: number[] = [];
   /** Every message received, parsed. */
   readonly received: SipMessage[] = [];
+  /** PTZCmd strings received in DeviceControl, with their decoding (null when invalid). */
+  readonly ptzCommands: Array<{ channelId: string | null; ptzCmd: string; decoded: PtzCommand | null }> = [];
+  /** IFameCmd keyframe requests received. */
+  keyframeRequests = 0;
+  /** INVITEs received, BYEs received. */
+  invites = 0;
+  byes = 0;
+  /** Streams playing now, by Call-ID. */
+  readonly streams = new Map<string, { channelId: string; streamer: GbMediaStreamer | null; start: () => void; listener?: net.Server }>();
   private udp: dgram.Socket | null = null;
   private tcp: net.Socket | null = null;
   private readonly framer = new SipStreamFramer();
@@ -152,7 +174,21 @@ export class GbDeviceSimulator {
     this.keepaliveTimer = null;
   }
 
+  /** Resolves when `count` streams are playing (ACKed and sending). */
+  async waitForStreams(count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...this.streams.values()].filter((s) => s.streamer).length < count) {
+      if (Date.now() > deadline) throw new Error(`${count} streams not playing within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async close(): Promise<void> {
+    for (const stream of this.streams.values()) {
+      stream.streamer?.stop();
+      stream.listener?.close();
+    }
+    this.streams.clear();
     this.stopKeepalive();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -243,7 +279,24 @@ export class GbDeviceSimulator {
   }
 
   private onRequest(request: SipRequest): void {
-    if (request.method === 'ACK') return;
+    const callId = request.headers.get('Call-ID') ?? '';
+    if (request.method === 'ACK') {
+      this.streams.get(callId)?.start();
+      return;
+    }
+    if (request.method === 'INVITE') {
+      this.onInvite(request);
+      return;
+    }
+    if (request.method === 'BYE') {
+      this.byes++;
+      const stream = this.streams.get(callId);
+      stream?.streamer?.stop();
+      stream?.listener?.close();
+      this.streams.delete(callId);
+      this.sendRaw(serializeSipMessage(createResponse(request, stream ? 200 : 481)));
+      return;
+    }
     this.sendRaw(serializeSipMessage(createResponse(request, 200)));
     if (request.method !== 'MESSAGE') return;
     let parsed;
@@ -252,11 +305,84 @@ export class GbDeviceSimulator {
     } catch {
       return;
     }
+    if (parsed.message.kind === 'deviceControl') {
+      const control = parsed.message;
+      if (control.ptzCmd !== null) this.ptzCommands.push({ channelId: control.deviceId, ptzCmd: control.ptzCmd, decoded: control.ptz });
+      if (control.iFrameCmd !== null) {
+        this.keyframeRequests++;
+        for (const stream of this.streams.values()) if (stream.channelId === control.deviceId) stream.streamer?.requestKeyframe();
+      }
+      return;
+    }
     if (parsed.message.kind !== 'catalogQuery' || parsed.message.sn === null) return;
     const sn = parsed.message.sn;
     this.catalogQueries.push(sn);
-    const items: CatalogEntry[] = (this.options.channels ?? []).map((c) => ({ deviceId: c.id, name: c.name, manufacturer: 'Argus', status: 'ON', parentId: this.options.deviceId }));
+    const items: CatalogEntry[] = (this.options.channels ?? []).map((c) => ({ deviceId: c.id, name: c.name, manufacturer: 'Argus', status: 'ON', parentId: this.options.deviceId, ...(c.ptz ? { ptzType: 1 } : {}) }));
     const bodies = buildCatalogResponses({ sn, deviceId: this.options.deviceId, items, perMessage: this.options.catalogPerMessage ?? 1 }, { encoding: 'GB2312' });
     for (const body of bodies) void this.request(this.message(body)).catch(() => undefined);
+  }
+
+  /** INVITE for live play: answer with SDP, and stream once the ACK comes. */
+  private onInvite(request: SipRequest): void {
+    this.invites++;
+    const callId = request.headers.get('Call-ID') ?? '';
+    const channelId = /^sip:(\d{20})@/.exec(request.uri)?.[1] ?? '';
+    const channel = (this.options.channels ?? []).find((c) => c.id === channelId);
+    const reply = (status: number, body?: string) => {
+      const headers: Array<[string, string]> = [['Contact', `<sip:${channelId}@127.0.0.1:${this.localPort}>`]];
+      if (body) headers.push(['Content-Type', 'APPLICATION/SDP']);
+      this.sendRaw(serializeSipMessage(createResponse(request, status, { toTag: 'dev' + callId.slice(0, 8).replace(/[^a-z0-9]/gi, ''), headers, ...(body ? { body: Buffer.from(body) } : {}) })));
+    };
+    if (this.streams.has(callId)) return reply(200); // a retransmitted INVITE
+    if (this.options.refuseInvite) return reply(this.options.refuseInvite);
+    if (!channel?.media) return reply(404);
+    let offer;
+    try {
+      offer = parsePlayAnswer(request.body.toString('utf8'));
+    } catch {
+      return reply(488);
+    }
+    const ssrc = this.options.answerSsrc ?? offer.ssrc ?? 1;
+    const media = channel.media;
+    const tcp = offer.protocol.toUpperCase().startsWith('TCP');
+    const entry: { channelId: string; streamer: GbMediaStreamer | null; start: () => void; listener?: net.Server } = { channelId, streamer: null, start: () => undefined };
+    this.streams.set(callId, entry);
+    const answer = (port: number, setup: string | null) =>
+      [
+        'v=0', `o=${channelId} 0 0 IN IP4 127.0.0.1`, 's=Play', 'c=IN IP4 127.0.0.1', 't=0 0',
+        `m=video ${port} ${tcp ? 'TCP/RTP/AVP' : 'RTP/AVP'} 96`, 'a=sendonly', 'a=rtpmap:96 PS/90000',
+        ...(setup ? [`a=setup:${setup}`, 'a=connection:new'] : []), `y=${String(ssrc).padStart(10, '0')}`, 'f=', '',
+      ].join('\r\n');
+    const begin = (target: ConstructorParameters<typeof GbMediaStreamer>[0]['target']) => {
+      if (!this.streams.has(callId) || entry.streamer) return;
+      entry.streamer = new GbMediaStreamer({ file: media.file, codec: media.codec, ssrc, target });
+      entry.streamer.start();
+    };
+    if (!tcp) {
+      entry.start = () => begin({ kind: 'udp', address: offer.address, port: offer.port });
+      reply(200, answer(40000 + (this.invites % 1000), null));
+    } else if (offer.setup === 'active') {
+      // The platform connects to us: listen, answer with the port, stream on connection after the ACK.
+      const listener = net.createServer();
+      entry.listener = listener;
+      let socket: net.Socket | null = null;
+      let acked = false;
+      listener.on('connection', (s) => {
+        socket = s;
+        s.on('error', () => undefined);
+        if (acked) begin({ kind: 'tcp', socket: s });
+      });
+      listener.listen(0, '127.0.0.1', () => reply(200, answer((listener.address() as net.AddressInfo).port, 'passive')));
+      entry.start = () => {
+        acked = true;
+        if (socket) begin({ kind: 'tcp', socket });
+      };
+    } else {
+      entry.start = () => {
+        const socket = net.connect(offer.port, offer.address, () => begin({ kind: 'tcp', socket }));
+        socket.on('error', () => undefined);
+      };
+      reply(200, answer(9, 'active'));
+    }
   }
 }

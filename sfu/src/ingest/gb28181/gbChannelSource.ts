@@ -66,8 +66,9 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
     return this.leases;
   }
 
+  /** On demand: nothing runs until the first viewer; walls learn of the channel (idle or lost). */
   start(): void {
-    // On demand: nothing runs until the first viewer.
+    this.emit('change', this.summaryValue);
   }
 
   setLabels(labels: CameraLabels): void {

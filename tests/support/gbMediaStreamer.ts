@@ -1,0 +1,96 @@
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { annexBAccessUnits, frameRfc4571, isKeyframeAccessUnit, PsMuxer, PsRtpPacketizer, type AnnexBCodec } from '../../sfu/src/ingest/gb28181/ps/index.js';
+
+/** Access units of an Annex-B file, cached per path (the files are read-only test data). */
+const unitCache = new Map<string, Buffer[]>();
+export function accessUnitsOf(file: string, codec: AnnexBCodec): Buffer[] {
+  let units = unitCache.get(file);
+  if (!units) {
+    units = annexBAccessUnits(readFileSync(file), codec);
+    unitCache.set(file, units);
+  }
+  return units;
+}
+
+export interface GbMediaStreamerOptions {
+  file: string;
+  codec: AnnexBCodec;
+  ssrc: number;
+  /** Frames per second (the files are 25). */
+  fps?: number;
+  /** Where to send: UDP datagrams, or RFC 4571 frames on a connected TCP socket. */
+  target: { kind: 'udp'; address: string; port: number } | { kind: 'tcp'; socket: net.Socket };
+  /** Hook to mangle each RTP packet before it is sent (fuzzing); return null to drop it. */
+  mangle?: (packet: Buffer) => Buffer | null;
+}
+
+/**
+ * Streams an H.264 or H.265 elementary-stream file as a GB/T 28181 device does: one PS pack per
+ * access unit (PSM on keyframes) over RTP (PT 96, one timestamp per frame, marker on the last
+ * packet), looping the file, paced at `fps` by a timer. After {@link requestKeyframe} the
+ * stream jumps to the next keyframe at once, as devices do on IFameCmd.
+ */
+export class GbMediaStreamer {
+  private readonly units: Buffer[];
+  private readonly muxer: PsMuxer;
+  private readonly packetizer: PsRtpPacketizer;
+  private readonly udp: dgram.Socket | null;
+  private timer: NodeJS.Timeout | null = null;
+  private index = 0;
+  private pts = 90_000;
+  private keyframeWanted = false;
+  framesSent = 0;
+  packetsSent = 0;
+
+  constructor(private readonly options: GbMediaStreamerOptions) {
+    this.units = accessUnitsOf(options.file, options.codec);
+    this.muxer = new PsMuxer({ videoCodec: options.codec });
+    this.packetizer = new PsRtpPacketizer({ ssrc: options.ssrc, initialSequence: 1000 });
+    this.udp = options.target.kind === 'udp' ? dgram.createSocket('udp4') : null;
+    this.udp?.on('error', () => undefined);
+  }
+
+  start(): void {
+    const interval = 1000 / (this.options.fps ?? 25);
+    this.timer = setInterval(() => this.sendFrame(), interval);
+  }
+
+  requestKeyframe(): void {
+    this.keyframeWanted = true;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.udp?.close();
+    if (this.options.target.kind === 'tcp') this.options.target.socket.destroy();
+  }
+
+  private sendFrame(): void {
+    if (this.keyframeWanted) {
+      this.keyframeWanted = false;
+      for (let i = 0; i < this.units.length; i++) {
+        const at = (this.index + i) % this.units.length;
+        if (isKeyframeAccessUnit(this.options.codec, this.units[at]!)) {
+          this.index = at;
+          break;
+        }
+      }
+    }
+    const unit = this.units[this.index]!;
+    this.index = (this.index + 1) % this.units.length;
+    const ps = this.muxer.muxFrame({ video: { data: unit, pts90k: this.pts } });
+    for (const raw of this.packetizer.packetize(ps, this.pts)) {
+      const packet = this.options.mangle ? this.options.mangle(raw) : raw;
+      if (!packet) continue;
+      this.packetsSent++;
+      const target = this.options.target;
+      if (target.kind === 'udp') this.udp!.send(packet, target.port, target.address);
+      else if (!target.socket.destroyed && packet.length <= 0xffff) target.socket.write(frameRfc4571(packet));
+    }
+    this.framesSent++;
+    this.pts += Math.round(90_000 / (this.options.fps ?? 25));
+  }
+}
