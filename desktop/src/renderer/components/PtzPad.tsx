@@ -59,7 +59,11 @@ export function PtzPad({ send }: PtzPadProps) {
             aria-label={t(label)}
             data-testid={`ptz-${key}`}
             onPointerDown={(e) => {
-              e.currentTarget.setPointerCapture?.(e.pointerId);
+              try {
+                e.currentTarget.setPointerCapture(e.pointerId);
+              } catch {
+                // synthetic events without an active pointer: release still stops
+              }
               start(move);
             }}
             onPointerUp={stop}
