@@ -22,8 +22,11 @@ export interface GbMediaStreamerOptions {
   fps?: number;
   /** Where to send: UDP datagrams, or RFC 4571 frames on a connected TCP socket. */
   target: { kind: 'udp'; address: string; port: number } | { kind: 'tcp'; socket: net.Socket };
-  /** Hook to mangle each RTP packet before it is sent (fuzzing); return null to drop it. */
-  mangle?: (packet: Buffer) => Buffer | null;
+  /**
+   * Hook to mangle what goes on the wire (fuzzing): each RTP datagram over UDP, each RFC 4571
+   * frame (length prefix included) over TCP. Return null to send nothing.
+   */
+  mangle?: (wire: Buffer) => Buffer | null;
 }
 
 /**
@@ -82,13 +85,14 @@ export class GbMediaStreamer {
     const unit = this.units[this.index]!;
     this.index = (this.index + 1) % this.units.length;
     const ps = this.muxer.muxFrame({ video: { data: unit, pts90k: this.pts } });
-    for (const raw of this.packetizer.packetize(ps, this.pts)) {
-      const packet = this.options.mangle ? this.options.mangle(raw) : raw;
-      if (!packet) continue;
+    const target = this.options.target;
+    for (const packet of this.packetizer.packetize(ps, this.pts)) {
+      const framed = target.kind === 'udp' ? packet : frameRfc4571(packet);
+      const wire = this.options.mangle ? this.options.mangle(framed) : framed;
+      if (!wire) continue;
       this.packetsSent++;
-      const target = this.options.target;
-      if (target.kind === 'udp') this.udp!.send(packet, target.port, target.address);
-      else if (!target.socket.destroyed && packet.length <= 0xffff) target.socket.write(frameRfc4571(packet));
+      if (target.kind === 'udp') this.udp!.send(wire, target.port, target.address);
+      else if (!target.socket.destroyed) target.socket.write(wire);
     }
     this.framesSent++;
     this.pts += Math.round(90_000 / (this.options.fps ?? 25));

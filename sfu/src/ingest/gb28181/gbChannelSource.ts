@@ -3,7 +3,7 @@ import type { types } from 'mediasoup';
 import { backoffDelayMs, type CameraSummary, type PtzRequestCommand } from '@argus/shared';
 import { CameraCommandError, CameraUnavailableError, type CameraLease, type CameraSource } from '../cameraSource.js';
 import type { CameraLabels, GbIngestCamera } from '../ingestCamera.js';
-import { GbPlay, type GbPlayDeps } from './gbPlay.js';
+import { GbPlay, type GbMediaCounters, type GbPlayDeps } from './gbPlay.js';
 import { GbPlayError } from './gbPlatform.js';
 import { buildPtzControl, presetCommand, ptzCommand, ptzStop } from './manscdp/index.js';
 
@@ -60,6 +60,12 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
   get videoProducer(): types.Producer | null {
     return this.summaryValue.state === 'live' ? this.producer : null;
   }
+
+  /** The current play's counters, else the last play's; null before any play. */
+  get mediaCounters(): GbMediaCounters | null {
+    return this.play?.mediaCounters ?? this.lastCounters;
+  }
+  private lastCounters: GbMediaCounters | null = null;
 
   /** Viewers holding the stream now. */
   get viewers(): number {
@@ -190,6 +196,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
   /** Close the current play on purpose (no viewers, removed, device offline). */
   private endPlay(reason: string): void {
     const play = this.play;
+    if (play) this.lastCounters = play.mediaCounters;
     this.play = null;
     this.producer = null;
     play?.close(reason);
@@ -198,6 +205,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
   /** A play ended by itself (BYE, media timeout, ffmpeg) or failed to start: lost, then idle after a backoff. */
   private onPlayEnded(play: GbPlay, reason: string): void {
     if (this.play !== play) return;
+    this.lastCounters = play.mediaCounters;
     this.play = null;
     this.producer = null;
     if (this.stopped) return;

@@ -20,11 +20,11 @@ import type { SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
 import type { GbIngestCamera } from '../ingestCamera.js';
 import type { GbDialog } from './gbDialog.js';
-import { GbMediaReceiver } from './gbMediaReceiver.js';
+import { GbMediaReceiver, type GbMediaReceiverCounters } from './gbMediaReceiver.js';
 import type { GbPlatform } from './gbPlatform.js';
 import { PassthroughSink, passthroughProfileFor, TranscodeSink, type VideoSink } from './gbVideoSink.js';
 import { buildKeyframeRequest } from './manscdp/index.js';
-import { annexBNalUnits, H264_NAL, nalUnitType, PsDemuxer, PsFrameAssembler, type PsEsUnit, type PsFrame, type RtpPacket } from './ps/index.js';
+import { annexBNalUnits, H264_NAL, nalUnitType, PsDemuxer, PsFrameAssembler, type PsDemuxerCounters, type PsEsUnit, type PsFrame, type PsFrameAssemblerCounters, type RtpPacket } from './ps/index.js';
 import { buildPlayOffer } from './sip/index.js';
 
 export interface GbPlayDeps {
@@ -46,6 +46,14 @@ export interface GbPlayCounters {
   foreignSsrcPackets: number;
   malformedPackets: number;
   droppedFrames: number;
+}
+
+/** A play's counters, by stage. */
+export interface GbMediaCounters {
+  receiver: GbMediaReceiverCounters | null;
+  frames: PsFrameAssemblerCounters | null;
+  demuxer: PsDemuxerCounters;
+  play: GbPlayCounters;
 }
 
 /** Keyframe requests to the device at most this often, ms. */
@@ -137,6 +145,16 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
 
   get videoSink(): VideoSink | null {
     return this.sink;
+  }
+
+  /** Everything counted on the way in: socket, RTP/PS frames, PS demuxing, this play. */
+  get mediaCounters(): GbMediaCounters {
+    return {
+      receiver: this.receiver ? { ...this.receiver.counters } : null,
+      frames: this.assembler ? { ...this.assembler.counters } : null,
+      demuxer: { ...this.demuxer.counters },
+      play: { ...this.counters },
+    };
   }
 
   /** End the play (sends BYE); emits `ended` with `reason` unless already ended. */
