@@ -14,7 +14,8 @@ import { manscdp, sip, type CatalogEntry, type SipRequest, type SipResponse } fr
  * - registers with MD5 digest (GB/T 28181-2016 §9.1.2.1): REGISTER, 401, REGISTER with
  *   Authorization, 200. REGISTERs are retransmitted as RFC 3261 §17.1.2.2 asks over UDP (Timer E
  *   from T1 = 500 ms doubling to T2 = 4 s) and given up after Timer F (32 s). At most
- *   `concurrency` registrations are under way at once, optionally at most `registerRate` started per second;
+ *   `concurrency` registrations are under way at once, optionally at most `registerRate` started per
+ *   second, none started after `registerTimeLimitMs`;
  * - answers the platform's Catalog query (A.2.4) with 200 OK, then `catalogItems` channels in
  *   Response Catalog MESSAGEs (A.2.6), one item each (an empty catalog when 0);
  * - from its registration on, sends a Notify Keepalive MESSAGE (A.2.5) every `keepaliveIntervalMs`,
@@ -36,6 +37,8 @@ export interface FleetOptions {
   concurrency: number;
   /** Registrations started per second; 0 for as fast as `concurrency` allows. */
   registerRate: number;
+  /** No registration starts later than this after the first one (the rest count as failed), ms. */
+  registerTimeLimitMs: number;
   /** Channels answered to a Catalog query. */
   catalogItems: number;
   /** `Expires` of the REGISTERs, s. */
@@ -323,7 +326,16 @@ export class DeviceFleet {
   /** Start registrations while fewer than `concurrency` are under way (and the rate allows). */
   private pump(now: number): void {
     if (!this.registrationDone) return;
-    const { devices, concurrency, registerRate } = this.options;
+    const { devices, concurrency, registerRate, registerTimeLimitMs } = this.options;
+    if (now - this.registerStartedAt > registerTimeLimitMs && this.nextToRegister < devices) {
+      const left = devices - this.nextToRegister;
+      for (let i = this.nextToRegister; i < devices; i++) this.devices[i]!.state = 'failed';
+      this.nextToRegister = devices;
+      this.counterValues.registerFailed += left;
+      this.failures['not started (time limit)'] = left;
+      this.checkRegistrationDone(now);
+      return;
+    }
     const allowed = registerRate > 0 ? Math.floor(((now - this.registerStartedAt) / 1000) * registerRate) + 1 : devices;
     while (this.nextToRegister < devices && this.underWay < concurrency && this.nextToRegister < allowed) {
       const device = this.devices[this.nextToRegister++]!;

@@ -43,10 +43,13 @@ export class PlatformClient {
     return { client, port: ready.port, startMs: ready.startMs };
   }
 
-  /** CPU, memory, counters and event-loop delay of the platform process now. */
-  async sample(): Promise<PlatformSample> {
+  /**
+   * CPU, memory, counters and event-loop delay of the platform process now; with `withStore`,
+   * also the devices the store says are online (read after the rest).
+   */
+  async sample(withStore = false): Promise<PlatformSample> {
     const id = this.nextId++;
-    const answer = await this.request(id, { type: 'sample', id }, SAMPLE_TIMEOUT_MS);
+    const answer = await this.request(id, { type: 'sample', id, withStore }, SAMPLE_TIMEOUT_MS);
     if (answer.type !== 'sample') throw new Error('unexpected answer to sample');
     return answer.sample;
   }

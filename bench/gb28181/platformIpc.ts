@@ -38,6 +38,12 @@ export interface PlatformSample {
   counters: GbPlatformCounters;
   /** GbPlatform.registeredDevices().length. */
   registered: number;
+  /** Devices online now, as the platform's `deviceOnline` / `deviceOffline` events tell. */
+  online: number;
+  /** Devices the store says are online now; only in samples asked `withStore` (reading 10,000 rows takes tens of ms), else null. */
+  onlineInStore: number | null;
+  /** Devices that were online at some point so far. */
+  everOnline: number;
   /** `deviceOnline` events so far. */
   onlineEvents: number;
   /** `deviceOffline` events so far, by reason. */
@@ -59,7 +65,7 @@ export interface PlatformFinal {
   closeMs: number;
 }
 
-export type ToPlatform = { type: 'sample'; id: number } | { type: 'stop' };
+export type ToPlatform = { type: 'sample'; id: number; withStore: boolean } | { type: 'stop' };
 
 export type FromPlatform =
   | { type: 'ready'; port: number; startMs: number }

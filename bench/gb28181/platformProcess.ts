@@ -65,8 +65,17 @@ async function main(): Promise<void> {
   let catalogUpdates = 0;
   let channelsCreated = 0;
   const offlineEvents: Partial<Record<GbOfflineReason, number>> = {};
-  platform.on('deviceOnline', () => onlineEvents++);
-  platform.on('deviceOffline', (_device, reason) => (offlineEvents[reason] = (offlineEvents[reason] ?? 0) + 1));
+  const online = new Set<string>();
+  const everOnline = new Set<string>();
+  platform.on('deviceOnline', (device) => {
+    onlineEvents++;
+    online.add(device.id);
+    everOnline.add(device.id);
+  });
+  platform.on('deviceOffline', (device, reason) => {
+    offlineEvents[reason] = (offlineEvents[reason] ?? 0) + 1;
+    online.delete(device.id);
+  });
   platform.on('catalogUpdated', (update) => {
     catalogUpdates++;
     channelsCreated += update.sync.created.length;
@@ -74,7 +83,7 @@ async function main(): Promise<void> {
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const sample = (): PlatformSample => {
+  const sample = (onlineInStore: number | null = null): PlatformSample => {
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
@@ -88,6 +97,9 @@ async function main(): Promise<void> {
       heapUsedBytes: memory.heapUsed,
       counters: platform.counters,
       registered: platform.registeredDevices().length,
+      online: online.size,
+      onlineInStore,
+      everOnline: everOnline.size,
       onlineEvents,
       offlineEvents: { ...offlineEvents },
       catalogUpdates,
@@ -108,7 +120,16 @@ async function main(): Promise<void> {
   };
 
   process.on('message', (message: ToPlatform) => {
-    if (message.type === 'sample') send({ type: 'sample', id: message.id, sample: sample() });
+    if (message.type === 'sample') {
+      const reading = sample();
+      if (!message.withStore) send({ type: 'sample', id: message.id, sample: reading });
+      else {
+        void store.devices.list().then(
+          (devices) => send({ type: 'sample', id: message.id, sample: { ...reading, onlineInStore: devices.filter((d) => d.online).length } }),
+          (error: unknown) => send({ type: 'failed', message: `store read failed: ${String(error)}` }),
+        );
+      }
+    }
     else if (message.type === 'stop' && !stopping) {
       stopping = true;
       stop().then(

@@ -19,6 +19,8 @@ export interface GbBenchSetup {
   catalogItems: number;
   /** Steady keepalive phase, s. */
   durationS: number;
+  /** Registrations are not started later than this after the first, s. */
+  registerLimitS: number;
   /** Wait between the registration and the steady phase, ms. */
   warmupMs: number;
   expiresS: number;
@@ -45,6 +47,15 @@ export interface PhaseMeasure {
   fleet: FleetCounters;
   /** The platform process's resident memory at the end of the phase, bytes. */
   rssBytes: number;
+  /** Devices online (by the platform's events) at the start and the end of the phase. */
+  onlineAtStart: number;
+  onlineAtEnd: number;
+  /** Devices registered at the platform (registeredDevices()) at the end of the phase. */
+  registeredAtEnd: number;
+  /** Devices online in the store at the end of the phase, when read. */
+  onlineInStoreAtEnd: number | null;
+  /** `deviceOffline` events in the phase, by reason. */
+  offlineEvents: Partial<Record<string, number>>;
 }
 
 /** Everything one run measured. */
@@ -55,6 +66,8 @@ export interface GbBenchRun {
   platformStartMs: number;
   registration: PhaseMeasure & { outcome: RegistrationOutcome };
   steady: PhaseMeasure & { keepaliveLatenciesMs: number[] };
+  /** Keepalives stopped: every device times out (`keepaliveMissed` intervals of silence). */
+  silence: PhaseMeasure;
   /** Fleet counters over the whole run. */
   fleet: FleetCounters;
   final: PlatformFinal;
@@ -110,6 +123,11 @@ export function phaseMeasure(
     platform: counterDelta(p0.counters, p1.counters),
     fleet: counterDelta(generator.counters[0], generator.counters[1]),
     rssBytes: p1.rssBytes,
+    onlineAtStart: p0.online,
+    onlineAtEnd: p1.online,
+    registeredAtEnd: p1.registered,
+    onlineInStoreAtEnd: p1.onlineInStore,
+    offlineEvents: counterDelta(p0.offlineEvents, p1.offlineEvents),
   };
 }
 
@@ -181,31 +199,25 @@ function describeCounts(counts: Record<string, number | undefined>): string {
 
 /** The human-readable report: set-up, the phase and latency tables, failures and costs. */
 export function formatReport(run: GbBenchRun, f: GbBenchFigures): string {
-  const { setup, registration: reg, steady, final } = run;
+  const { setup, registration: reg, steady, silence, final } = run;
   const n = setup.devices;
   const end = final.sample;
+  const phaseRow = (name: string, phase: PhaseMeasure, platformPct: number, generatorPct: number, throughput: string) => [
+    name,
+    fixed(phase.platformWallMs / 1000),
+    fixed(platformPct),
+    fixed(generatorPct),
+    fixed(phase.eventLoop.p99Ms),
+    fixed(phase.eventLoop.maxMs),
+    throughput,
+  ];
+  const silenceTimeouts = silence.offlineEvents['keepalive-timeout'] ?? 0;
   const phaseRows = [
-    [
-      'registration',
-      fixed(reg.platformWallMs / 1000),
-      fixed(f.platformCpuRegistrationPct),
-      fixed(f.generatorCpuRegistrationPct),
-      fixed(reg.eventLoop.p99Ms),
-      fixed(reg.eventLoop.maxMs),
-      `${int(f.registrationsPerS)} registrations/s (+${int(reg.platform.keepalives)} keepalives)`,
-    ],
-    [
-      'steady keepalive',
-      fixed(steady.platformWallMs / 1000),
-      fixed(f.platformCpuSteadyPct),
-      fixed(f.generatorCpuSteadyPct),
-      fixed(steady.eventLoop.p99Ms),
-      fixed(steady.eventLoop.maxMs),
-      `${int(f.keepalivesAnsweredPerS)} keepalives/s answered (of ${int(f.keepalivesExpectedPerS)}/s)`,
-    ],
+    phaseRow('registration', reg, f.platformCpuRegistrationPct, f.generatorCpuRegistrationPct, `${int(f.registrationsPerS)} registrations/s (+${int(reg.platform.keepalives)} keepalives)`),
+    phaseRow('steady keepalive', steady, f.platformCpuSteadyPct, f.generatorCpuSteadyPct, `${int(f.keepalivesAnsweredPerS)} keepalives/s answered (of ${int(f.keepalivesExpectedPerS)}/s sent)`),
+    phaseRow('keepalives stopped', silence, share(silence.platformCpuMs, silence.platformWallMs), share(silence.generatorCpuMs, silence.generatorWallMs), `${int(silenceTimeouts)} devices timed out (watchdog)`),
   ];
   const latencyRow = (name: string, s: LatencyStats) => [name, int(s.samples), fixed(s.p50), fixed(s.p95), fixed(s.p99), fixed(s.max)];
-  const notRegistered = n - end.registered;
   const fleet = run.fleet;
   const drops = (d: number | null) => (d === null ? 'unknown' : String(d));
   return [
@@ -219,18 +231,19 @@ export function formatReport(run: GbBenchRun, f: GbBenchFigures): string {
       latencyRow('keepalive (MESSAGE to 200), steady', f.keepaliveLatency),
     ]),
     '',
-    `registration: ${reg.outcome.latenciesMs.length}/${n} registered in ${fixed(reg.outcome.elapsedMs / 1000, 2)} s; failed: ${describeCounts(reg.outcome.failures)}; ` +
+    `registration: ${reg.outcome.latenciesMs.length}/${n} registered in ${fixed(reg.outcome.elapsedMs / 1000, 2)} s; given up: ${describeCounts(reg.outcome.failures)}; ` +
       `${fleet.registerRetransmits} REGISTER retransmissions, ${fleet.challenges} challenges (401)`,
-    `keepalives (steady ${fixed(steady.generatorWallMs / 1000)} s): ${steady.fleet.keepalivesSent} sent, ${steady.fleet.keepalivesAnswered} answered 200, ` +
-      `${steady.fleet.keepalivesRefused} refused; whole run: ${fleet.keepalivesTimedOut} unanswered after ${setup.responseTimeoutMs} ms, ${fleet.keepalivesRefused} refused`,
+    `steady keepalives (${fixed(steady.generatorWallMs / 1000)} s): ${steady.fleet.keepalivesSent} sent, ${steady.fleet.keepalivesAnswered} answered 200, ${steady.fleet.keepalivesRefused} refused; ` +
+      `whole run: ${fleet.keepalivesTimedOut} of ${fleet.keepalivesSent} unanswered after ${setup.responseTimeoutMs} ms`,
     `catalog: ${fleet.catalogQueries} queries answered 200, ${fleet.catalogMessagesAnswered}/${fleet.catalogMessagesSent} Response messages answered (${fleet.catalogMessagesTimedOut} unanswered); ` +
       `platform applied ${end.catalogUpdates} catalogs, created ${end.channelsCreated} channels`,
-    `platform at the end: ${end.registered}/${n} registered (registeredDevices(); ${notRegistered} not), ${final.onlineInStore}/${final.devicesInStore} online in the store; ` +
-      `offline events: ${describeCounts(end.offlineEvents)}; ` +
-      `refused ${end.counters.forbidden} (403), ${end.counters.authFailures} digest failures, ${end.counters.transport.handlerErrors} handler errors, ${end.counters.transport.rejected} unparseable`,
-    `UDP receive-buffer drops: platform socket ${drops(run.udpDrops.platform)}, load generator sockets ${drops(run.udpDrops.generator)}`,
-    `platform cost: ${fixed(f.cpuPerKeepaliveUs, 0)} µs CPU per keepalive, ~${fixed(f.cpuPerRegistrationUs, 0)} µs per registration (both REGISTERs, catalog query and answer); ` +
-      `at the real 60 s interval ${n} devices would keep ${fixed(f.platformCpuAtRealIntervalPct, 2)} % of a core busy; RSS ${fixed(steady.rssBytes / 2 ** 20, 0)} MiB`,
+    `devices at the end of the steady phase: ${steady.registeredAtEnd}/${n} registered (registeredDevices()), ${steady.onlineInStoreAtEnd ?? '-'}/${n} online in the store ` +
+      `(${steady.onlineAtEnd} by the platform's online/offline events); ` +
+      `${n - end.everOnline} never online; offline events in the steady phase: ${describeCounts(steady.offlineEvents)}, whole run: ${describeCounts(end.offlineEvents)}`,
+    `platform refusals: ${end.counters.forbidden} (403), ${end.counters.authFailures} digest failures, ${end.counters.transport.handlerErrors} handler errors, ${end.counters.transport.rejected} unparseable; ` +
+      `UDP receive-buffer drops: platform socket ${drops(run.udpDrops.platform)}, load generator sockets ${drops(run.udpDrops.generator)}`,
+    `platform cost: ${fixed(f.cpuPerKeepaliveUs, 0)} µs CPU per keepalive, ~${fixed(f.cpuPerRegistrationUs, 0)} µs per registration (both REGISTERs, catalog query and answer, retransmissions); ` +
+      `at the real 60 s interval ${n} devices would keep ${fixed(f.platformCpuAtRealIntervalPct, 1)} % of a core busy; RSS ${fixed(steady.rssBytes / 2 ** 20, 0)} MiB`,
     `set-up: ${n} devices stored through the store API in ${fixed(run.seed.devicesMs / 1000, 2)} s; GbPlatform.start ${fixed(run.platformStartMs, 0)} ms, close ${fixed(final.closeMs, 0)} ms; ` +
       `machine: ${setup.machine.cpus} CPUs, node ${setup.machine.node}, 1-min load average ${fixed(setup.machine.loadBefore)} before, ${fixed(setup.machine.loadAfter)} after`,
   ].join('\n');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:gb28181 [-- --devices N --duration SECONDS --time-scale X --sockets N --concurrency N --register-rate N --catalog-items N --output FILE]`
+ * `npm run bench:gb28181 [-- --devices N --duration SECONDS --time-scale X --sockets N --concurrency N --register-rate N --register-limit SECONDS --catalog-items N --output FILE]`
  *
  * Load on the GB/T 28181 signalling core (GbPlatform: SIP registrar, keepalive watchdog,
  * catalog) over real UDP sockets on loopback. A temporary SQLite store gets N devices (kind
@@ -9,18 +9,21 @@
  * generator's; then N simulated devices (deviceFleet.ts) register with MD5 digest, answer the
  * catalog query, and keep alive at the GB default of 60 s compressed by the time scale.
  *
- * Two phases: registration (every device registers; devices already registered keep alive
- * meanwhile, as the platform's watchdog expects), then, after one keepalive interval of warm-up,
- * a steady keepalive phase of `--duration` seconds. Prints the platform's CPU share of one core
- * in each phase, registration and keepalive latency (p50 / p95 / p99 / max), rates and failures,
- * and writes bench/output/gb28181.json.
+ * Three phases: registration (every device registers; devices already registered keep alive
+ * meanwhile, as the platform's watchdog expects; no registration starts after `--register-limit`
+ * seconds), then, after one keepalive interval of warm-up, a steady keepalive phase of
+ * `--duration` seconds, then keepalives stop and the watchdog times every device out. Prints
+ * the platform's CPU share of one core in each phase, its event-loop delay, registration and
+ * keepalive latency (p50 / p95 / p99 / max, ms), rates and failures, and writes
+ * bench/output/gb28181.json.
  *
  * Exit status 0 when the measurement ran (whatever it found), 1 when it failed (e.g. no device
  * registered), 130 / 143 on SIGINT / SIGTERM. The platform process and the store are removed
  * in every case.
  *
  * Defaults: 10,000 devices over 100 sockets, time scale 40 ("60 s" = 1.5 s), 200 registrations
- * under way at once, no rate limit, 1 catalog item per device, a 30 s steady phase.
+ * under way at once, no rate limit, registrations started within 600 s, 1 catalog item per
+ * device, a 30 s steady phase.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -55,6 +58,7 @@ interface Options {
   sockets: number;
   concurrency: number;
   registerRate: number;
+  registerLimitS: number;
   catalogItems: number;
   output: string;
 }
@@ -68,6 +72,7 @@ function parseOptions(): Options {
       sockets: { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '200' },
       'register-rate': { type: 'string', default: '0' },
+      'register-limit': { type: 'string', default: '600' },
       'catalog-items': { type: 'string', default: '1' },
       output: { type: 'string', default: DEFAULT_OUTPUT },
     },
@@ -88,6 +93,7 @@ function parseOptions(): Options {
     sockets: Math.min(int('sockets', values.sockets, 1, 20_000), devices),
     concurrency: int('concurrency', values.concurrency, 1),
     registerRate: int('register-rate', values['register-rate'], 0),
+    registerLimitS: int('register-limit', values['register-limit'], 1),
     catalogItems: int('catalog-items', values['catalog-items'], 0, MAX_CATALOG_ITEMS),
     output: path.resolve(values.output),
   };
@@ -96,7 +102,7 @@ function parseOptions(): Options {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Run `body` as one phase: platform samples, generator CPU, wall time and fleet counters at both ends. */
-async function measurePhase<T>(platform: PlatformClient, fleet: DeviceFleet, body: () => Promise<T>): Promise<{ value: T; measure: PhaseMeasure }> {
+async function measurePhase<T>(platform: PlatformClient, fleet: DeviceFleet, body: () => Promise<T>, endWithStore = false): Promise<{ value: T; measure: PhaseMeasure }> {
   const p0 = await platform.sample();
   const counters0: FleetCounters = fleet.counters;
   const cpu0 = process.cpuUsage();
@@ -105,7 +111,7 @@ async function measurePhase<T>(platform: PlatformClient, fleet: DeviceFleet, bod
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const counters1 = fleet.counters;
-  const p1 = await platform.sample();
+  const p1 = await platform.sample(endWithStore);
   return { value, measure: phaseMeasure([p0, p1], { wallMs, cpu, counters: [counters0, counters1] }) };
 }
 
@@ -143,6 +149,7 @@ async function main(): Promise<number> {
       keepaliveIntervalMs,
       concurrency: options.concurrency,
       registerRate: options.registerRate,
+      registerTimeLimitMs: options.registerLimitS * 1000,
       catalogItems: options.catalogItems,
       expiresS: EXPIRES_S,
       responseTimeoutMs,
@@ -163,8 +170,15 @@ async function main(): Promise<number> {
       fleet.sampleKeepalives(true);
       await sleep(options.durationS * 1000);
       fleet.sampleKeepalives(false);
+    }, true);
+    // Every device falls silent: the watchdog times them all out within keepaliveMissed + 1/4 intervals.
+    const silenceMs = (KEEPALIVE_MISSED + 1) * keepaliveIntervalMs + 1000;
+    process.stderr.write(`steady phase done; keepalives stopped, waiting ${silenceMs} ms for the watchdog\n`);
+    const silence = await measurePhase(platform, fleet, async () => {
+      const started = performance.now();
+      await fleet.stopKeepalives();
+      await sleep(Math.max(0, silenceMs - (performance.now() - started)));
     });
-    await fleet.stopKeepalives();
     const keepaliveLatenciesMs = fleet.takeKeepaliveSamples();
     const dropsAfter = { platform: udpDrops([port]), generator: udpDrops(fleet.localPorts) };
     const fleetCounters = fleet.counters;
@@ -181,6 +195,7 @@ async function main(): Promise<number> {
       registerRate: options.registerRate,
       catalogItems: options.catalogItems,
       durationS: options.durationS,
+      registerLimitS: options.registerLimitS,
       warmupMs,
       expiresS: EXPIRES_S,
       responseTimeoutMs,
@@ -193,6 +208,7 @@ async function main(): Promise<number> {
       platformStartMs: startMs,
       registration: { ...registration.measure, outcome: registration.value },
       steady: { ...steady.measure, keepaliveLatenciesMs },
+      silence: silence.measure,
       fleet: fleetCounters,
       final,
       udpDrops: { platform: diff(dropsBefore.platform, dropsAfter.platform), generator: diff(dropsBefore.generator, dropsAfter.generator) },

@@ -5,6 +5,7 @@ import { AuthService } from './auth/authService.js';
 import { Catalog } from './catalog/catalog.js';
 import { CameraRegistry } from './ingest/cameraRegistry.js';
 import { GbPlatform } from './ingest/gb28181/gbPlatform.js';
+import { GbUpstream } from './ingest/gb28181/gbUpstream.js';
 import { WorkerPool } from './media/workerPool.js';
 import { createHttpServer } from './http/httpServer.js';
 import { createApi } from './http/api/api.js';
@@ -27,6 +28,8 @@ export interface SfuHandle {
   catalog: Catalog;
   /** The GB/T 28181 platform (SIP registrar, keepalive, catalog) when `config.gb28181.enabled`, else null. */
   gb28181: GbPlatform | null;
+  /** The cascade to a superior platform when `config.gb28181.upstream` is set, else null. */
+  gbUpstream: GbUpstream | null;
   /** What the first start created (the admin's one-time password) and imported. */
   bootstrap: BootstrapResult;
   /** Stop ingest, close walls' connections (their views recorded as ended), stop the workers, the HTTP server and the store. */
@@ -126,6 +129,9 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       });
     });
     await catalog.refresh();
+    const upstream = gb28181 && config.gb28181.upstream
+      ? GbUpstream.start({ platform: gb28181, config: config.gb28181, upstream: config.gb28181.upstream, store, catalog, cameras, log: log.child('gb28181-upstream') })
+      : null;
 
     const port = (httpServer.address() as AddressInfo).port;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
@@ -141,9 +147,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       auth,
       catalog,
       gb28181: gbPlatform,
+      gbUpstream: upstream,
       bootstrap,
       async close() {
         process.off('exit', killIngest);
+        await upstream?.close();
         await gbPlatform?.close();
         await signalling.close();
         await registry.close();

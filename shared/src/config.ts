@@ -157,6 +157,31 @@ export const sfuConfigSchema = z
         mediaTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
         /** A channel keeps streaming this long after its last viewer leaves (switching tiles or tours re-use it), ms. */
         idleStopMs: z.number().int().min(0).max(600_000).default(15_000),
+        /**
+         * Cascade upward (GB/T 28181-2016 §9.1, §9.2, §9.5 between platforms): register to a
+         * superior platform over SIP/UDP, answer its Catalog queries with our channels, and send it
+         * live video as PS over RTP when it INVITEs. Absent: no cascade.
+         */
+        upstream: z
+          .strictObject({
+            /** The superior platform's SIP address and port. */
+            host: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }),
+            port: port.default(5060),
+            /** The superior's 20-digit SIP server ID and 10-digit domain ID (its digest realm). */
+            serverId: z.string().regex(/^\d{20}$/, 'must be 20 digits'),
+            domainId: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+            /** Our 20-digit ID as the superior knows us; default our `serverId`. */
+            localId: z.string().regex(/^\d{20}$/, 'must be 20 digits').optional(),
+            /** The digest password the superior gave us. */
+            password: z.string().min(1).max(128),
+            /** Registration lifetime we ask for, s (re-registered at half of it). */
+            expiresS: z.number().int().min(60).max(86_400).default(3600),
+            /** Keepalive interval toward the superior, ms. */
+            keepaliveIntervalMs: z.number().int().min(100).max(3600_000).default(60_000),
+            /** Only channels of this org unit and below are shared; default the whole tree. */
+            orgUnitId: z.string().min(1).max(64).optional(),
+          })
+          .optional(),
       })
       .prefault({}),
     cameras: z.array(cameraConfigSchema).max(4096).default([]),

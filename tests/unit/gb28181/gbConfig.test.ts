@@ -13,7 +13,19 @@ describe('gb28181 configuration', () => {
       keepaliveIntervalMs: 60_000,
       keepaliveMissed: 3,
       catalogTimeoutMs: 10_000,
+      mediaBindHost: '0.0.0.0',
+      streamMode: 'udp',
+      inviteTimeoutMs: 10_000,
+      mediaTimeoutMs: 10_000,
+      idleStopMs: 15_000,
     });
+  });
+
+  it('takes a cascade upward with its superior\'s IDs, and refuses a malformed one', () => {
+    const upstream = { host: '10.1.0.1', serverId: '99000000002000000001', domainId: '9900000000', password: 'secret' };
+    expect(parseSfuConfig({ gb28181: { upstream } }).gb28181.upstream).toEqual({ ...upstream, port: 5060, expiresS: 3600, keepaliveIntervalMs: 60_000 });
+    expect(() => parseSfuConfig({ gb28181: { upstream: { ...upstream, serverId: '123' } } })).toThrow(/serverId/);
+    expect(() => parseSfuConfig({ gb28181: { streamMode: 'tcp' } })).toThrow(/streamMode/);
   });
 
   it('names each bad field', () => {

@@ -88,6 +88,18 @@ export interface GbPlatformCounters {
   transactions: SipClientTransactionCounters;
 }
 
+/** What the cascade needs of the platform's SIP stack (see {@link GbPlatform.sip}). */
+export interface GbSipAccess {
+  readonly port: number;
+  localHost(peer: SipPeer): string;
+  nextCseq(): number;
+  nextSn(): number;
+  /** A client transaction: resolves with the final response. @throws SipTransactionError */
+  request(peer: SipPeer, request: SipRequest, timeoutMs?: number): Promise<SipMessage & { kind: 'response' }>;
+  send(peer: SipPeer, message: SipMessage): boolean;
+  reply(request: SipRequest, peer: SipPeer, status: number, options?: { headers?: Array<[string, string]>; body?: Buffer; toTag?: string }): boolean;
+}
+
 /** Why a play could not start. */
 export type GbPlayFailure = 'not-registered' | 'refused' | 'timeout' | 'unreachable' | 'bad-answer' | 'closed';
 
@@ -170,6 +182,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
   /** Established play dialogs by Call-ID. */
   private readonly dialogs = new Map<string, { dialog: GbDialog; onBye: () => void; localHost: string }>();
   private transactions: SipClientTransactions | null = null;
+  private superior: { id: string; handler: (request: SipRequest, peer: SipPeer) => void | Promise<void> } | null = null;
   private ssrcSequence = Math.floor(Math.random() * 10_000);
   /** Registered devices by GB/T 28181 ID. */
   private readonly sessions = new Map<string, Session>();
@@ -251,6 +264,33 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     const sent = this.sendManscdp(session, buildCatalogQuery({ sn, deviceId: gbId }));
     if (sent) this.counterValues.catalogQueries++;
     return sent;
+  }
+
+  /**
+   * Hand every request whose From user is `superiorId` (the superior platform of a cascade) to
+   * `handler` instead of the registrar. Null removes it.
+   */
+  setSuperior(superiorId: string | null, handler: ((request: SipRequest, peer: SipPeer) => void | Promise<void>) | null): void {
+    this.superior = superiorId && handler ? { id: superiorId, handler } : null;
+  }
+
+  /** SIP plumbing for the cascade: our SIP port, our address toward `peer`, a CSeq, a client transaction, a raw send, a reply. */
+  get sip(): GbSipAccess {
+    const platform = this;
+    return {
+      get port() {
+        return platform.port;
+      },
+      localHost: (peer) => localHostFor(peer, this.options.config.host, this.transport?.localAddressOf(peer) ?? null),
+      nextCseq: () => this.nextCseq(),
+      nextSn: () => this.nextSn(),
+      request: (peer, request, timeoutMs) => {
+        if (!this.transactions) return Promise.reject(new SipTransactionError('closed', 'the SIP platform is closed'));
+        return this.transactions.request(peer, request, timeoutMs === undefined ? {} : { timeoutMs });
+      },
+      send: (peer, message) => this.transport?.send(peer, message) ?? false,
+      reply: (request, peer, status, options = {}) => this.transport?.reply(request, peer, status, { ...options, headers: [['User-Agent', 'Argus'], ...(options.headers ?? [])] }) ?? false,
+    };
   }
 
   /** Whether device `gbId` is registered and online now. */
@@ -377,6 +417,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       this.onStrayResponse(message, peer);
       return;
     }
+    if (this.superior && this.senderId(message) === this.superior.id) return this.superior.handler(message, peer);
     switch (message.method) {
       case 'REGISTER':
         return this.onRegister(message, peer);
@@ -634,7 +675,8 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
 
   // ---- outgoing ----
 
-  private nextSn(): number {
+  /** A fresh MANSCDP SN. */
+  nextSn(): number {
     this.sn = (this.sn + 1) % 1_000_000_000;
     return this.sn;
   }

@@ -55,7 +55,7 @@ export function isKeyframeNalType(codec: AnnexBCodec, type: number): boolean {
 
 /** Whether an Annex-B access unit holds a keyframe NAL unit (see {@link isKeyframeNalType}). */
 export function isKeyframeAccessUnit(codec: AnnexBCodec, au: Buffer): boolean {
-  return annexBNalSpans(au).some((s) => isKeyframeNalType(codec, au[s.start]!));
+  return annexBNalSpans(au).some((s) => isKeyframeNalType(codec, nalUnitType(codec, au[s.start]!)));
 }
 
 function isVcl(codec: AnnexBCodec, type: number): boolean {

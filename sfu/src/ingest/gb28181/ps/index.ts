@@ -24,3 +24,4 @@ export {
   type PsRtpPacketizerOptions,
 } from './psMuxer.js';
 export * from './h264Rtp.js';
+export * from './h264Depacketizer.js';
