@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -228,6 +228,66 @@ describe('GB/T 28181 signalling over real sockets', () => {
       expect(reply).toMatch(new RegExp(`Via: SIP/2.0/UDP 192.168.137.11:5060;rport=${udp.address().port};received=127.0.0.1;branch=z9hG4bK1371463273`));
     } finally {
       udp.close();
+    }
+  });
+
+  it('replays every real capture over UDP and TCP: each request gets the answer its method calls for, each response is absorbed', async () => {
+    const files = ['srs4_capture', 'srs6_utest_tcp'].flatMap((folder) =>
+      readdirSync(sharedData(`gb28181/sip/${folder}`)).filter((n) => n.endsWith('.sip')).sort().map((n) => `${folder}/${n}`),
+    );
+    expect(files.length).toBe(21);
+    /** What the platform answers each request of the captures (none of their senders is registered here). */
+    const expected = (raw: string): RegExp | null => {
+      const method = raw.trimStart().split(' ')[0];
+      if (method === 'REGISTER') return /^SIP\/2\.0 (401|403) /; // 401 for a known device, 403 for an unknown one
+      // Keepalive, catalog query or answer from an unregistered sender: 403. The NVR's catalog answer (15)
+      // declares 909 body bytes but carries fewer: refused as malformed, with 400.
+      if (method === 'MESSAGE') return /^SIP\/2\.0 (403|400) /;
+      if (method === 'INVITE') return /^SIP\/2\.0 405 /; // only a superior platform may INVITE us
+      if (method === 'BYE') return /^SIP\/2\.0 481 /; // no such dialog
+      return null; // ACK and responses: no answer
+    };
+    for (const transport of ['udp', 'tcp'] as const) {
+      const replies: string[] = [];
+      const udp = transport === 'udp' ? dgram.createSocket('udp4') : null;
+      if (udp) await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+      udp?.on('message', (m) => replies.push(m.toString('utf8')));
+      try {
+        for (const file of files) {
+          const bytes = readFileSync(sharedData(`gb28181/sip/${file}`));
+          const want = expected(bytes.toString('latin1'));
+          const before = { replies: replies.length, ...gb.counters.transport, unmatched: gb.counters.transactions.unmatchedResponses };
+          // Over TCP each capture gets its own connection: one whose Content-Length lies (15) would
+          // otherwise leave bytes that break the framing of the next.
+          let tcp: net.Socket | null = null;
+          if (udp) udp.send(bytes, port, '127.0.0.1');
+          else {
+            const socket = net.connect(port, '127.0.0.1');
+            tcp = socket;
+            await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+            socket.on('error', () => undefined);
+            socket.on('data', (m) => replies.push(...m.toString('utf8').split(/(?=SIP\/2\.0 \d{3} )/).filter((r) => r.startsWith('SIP/2.0'))));
+            socket.write(bytes);
+          }
+          const until = Date.now() + 3000;
+          const settled = () => (want ? replies.length > before.replies : gb.counters.transport.received + gb.counters.transport.rejected > before.received + before.rejected);
+          while (!settled() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+          tcp?.destroy();
+          if (want) expect(replies[before.replies], `${transport} ${file}`).toMatch(want);
+          else {
+            expect(settled(), `${transport} ${file} was read`).toBe(true);
+            expect(replies.length, `${transport} ${file} gets no answer`).toBe(before.replies);
+          }
+          if (bytes.toString('latin1').trimStart().startsWith('SIP/2.0')) {
+            // A response nobody waits for is counted; one the parser refuses (09 starts with spaces) is counted as rejected.
+            const parsed = gb.counters.transport.received > before.received;
+            if (parsed) expect(gb.counters.transactions.unmatchedResponses, `${file} counted`).toBe(before.unmatched + 1);
+            else expect(gb.counters.transport.rejected + gb.counters.transport.framingErrors, `${file} rejected`).toBeGreaterThan(before.rejected + before.framingErrors);
+          }
+        }
+      } finally {
+        udp?.close();
+      }
     }
   });
 });
