@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +30,7 @@ const ORG_UNIT = '990102';
 const H264 = sharedData('gb28181/es/srs_avatar.h264');
 const H265 = sharedData('gb28181/es/srs_avatar.h265');
 const IDLE_STOP_MS = 400;
+const AUDIO_CHANNEL = '99010200001310000013';
 
 interface Rig {
   mode: GbStreamMode;
@@ -49,6 +51,7 @@ describe('GB/T 28181 live play', () => {
   let dir: string;
   let sfu: SfuHandle;
   let port: number;
+  let alawFile: string;
   const sims = new Map<string, GbDeviceSimulator>();
 
   const source = (channelId: string): GbChannelSource => {
@@ -85,6 +88,9 @@ describe('GB/T 28181 live play', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'argus-gbplay-'));
+    // Two seconds of a 440 Hz tone as raw G.711 A-law, 8 kHz mono, made by ffmpeg.
+    alawFile = path.join(dir, 'tone.alaw');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=8000:duration=2', '-ac', '1', '-f', 'alaw', alawFile]);
     port = await freeSipPort();
     sfu = await startSfu(
       parseSfuConfig({
@@ -111,6 +117,7 @@ describe('GB/T 28181 live play', () => {
         channels: [
           { id: rig.h264, name: `球机 H.264 ${rig.mode}`, ptz: true, media: { file: H264, codec: 'h264' } },
           { id: rig.h265, name: `枪机 H.265 ${rig.mode}`, media: { file: H265, codec: 'h265' } },
+          ...(rig.mode === 'udp' ? [{ id: AUDIO_CHANNEL, name: '拾音枪机', media: { file: H264, codec: 'h264' as const, audio: { file: alawFile, law: 'g711a' as const } } }] : []),
         ],
         catalogPerMessage: 1,
       });
@@ -125,6 +132,7 @@ describe('GB/T 28181 live play', () => {
       await stateOf(rig.h264, 'idle');
       await stateOf(rig.h265, 'idle');
     }
+    await stateOf(AUDIO_CHANNEL, 'idle');
   }, 60_000);
 
   afterAll(async () => {
@@ -177,6 +185,23 @@ describe('GB/T 28181 live play', () => {
       await stateOf(rig.h265, 'idle', IDLE_STOP_MS + 5000);
     }, 60_000);
   }
+
+  it('carries G.711 A-law audio of a channel to an Opus producer', async () => {
+    const cam = source(AUDIO_CHANNEL);
+    const lease = await cam.acquire();
+    await waitUntil(() => cam.summary.audioProducerId !== null, 10_000, 'an audio producer');
+    const audioProducer = cam.audioProducer!;
+    expect(audioProducer.id).toBe(cam.summary.audioProducerId);
+    expect(sfu.cameras.findByProducer(audioProducer.id)).toBe(sfu.cameras.get(AUDIO_CHANNEL));
+    expect(audioProducer.kind).toBe('audio');
+    expect(audioProducer.rtpParameters.codecs[0]!.mimeType).toBe('audio/opus');
+    const rtp = await receiveRtp(audioProducer, cam.router, 25);
+    expect(rtp.packets).toHaveLength(25);
+    rtp.close();
+    lease.release();
+    await stateOf(AUDIO_CHANNEL, 'idle', IDLE_STOP_MS + 5000);
+    expect(cam.summary.audioProducerId).toBeNull();
+  }, 60_000);
 
   it('a viewer that comes back within the grace period re-uses the stream (no new INVITE)', async () => {
     const sim = sims.get('udp')!;

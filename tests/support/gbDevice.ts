@@ -50,7 +50,7 @@ export interface GbDeviceOptions {
   server: { host: string; port: number };
   transport: 'udp' | 'tcp';
   /** Channels answered to a Catalog query; those with `media` can be played. */
-  channels?: Array<{ id: string; name: string; ptz?: boolean; media?: { file: string; codec: 'h264' | 'h265'; fps?: number; mangle?: (wire: Buffer) => Buffer | null } }>;
+  channels?: Array<{ id: string; name: string; ptz?: boolean; media?: { file: string; codec: 'h264' | 'h265'; fps?: number; audio?: { file: string; law: 'g711a' | 'g711u' }; mangle?: (wire: Buffer) => Buffer | null } }>;
   /** Answer INVITEs with this SSRC instead of the offered one (devices that pick their own). */
   answerSsrc?: number;
   /** Answer INVITEs with this status instead of playing (e.g. 486, 488). */
@@ -355,7 +355,7 @@ export class GbDeviceSimulator {
       ].join('\r\n');
     const begin = (target: ConstructorParameters<typeof GbMediaStreamer>[0]['target']) => {
       if (!this.streams.has(callId) || entry.streamer) return;
-      entry.streamer = new GbMediaStreamer({ file: media.file, codec: media.codec, ssrc, target, ...(media.fps ? { fps: media.fps } : {}), ...(media.mangle ? { mangle: media.mangle } : {}) });
+      entry.streamer = new GbMediaStreamer({ file: media.file, codec: media.codec, ssrc, target, ...(media.fps ? { fps: media.fps } : {}), ...(media.audio ? { audio: media.audio } : {}), ...(media.mangle ? { mangle: media.mangle } : {}) });
       entry.streamer.start();
     };
     if (!tcp) {

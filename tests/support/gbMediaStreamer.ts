@@ -20,6 +20,8 @@ export interface GbMediaStreamerOptions {
   ssrc: number;
   /** Frames per second (the files are 25). */
   fps?: number;
+  /** Raw G.711 (8 kHz mono) to send with each video frame, looped (1/fps s of it per frame). */
+  audio?: { file: string; law: 'g711a' | 'g711u' };
   /** Where to send: UDP datagrams, or RFC 4571 frames on a connected TCP socket. */
   target: { kind: 'udp'; address: string; port: number } | { kind: 'tcp'; socket: net.Socket };
   /**
@@ -44,12 +46,15 @@ export class GbMediaStreamer {
   private index = 0;
   private pts = 90_000;
   private keyframeWanted = false;
+  private readonly audio: Buffer | null;
+  private audioOffset = 0;
   framesSent = 0;
   packetsSent = 0;
 
   constructor(private readonly options: GbMediaStreamerOptions) {
     this.units = accessUnitsOf(options.file, options.codec);
-    this.muxer = new PsMuxer({ videoCodec: options.codec });
+    this.muxer = new PsMuxer({ videoCodec: options.codec, audioCodec: options.audio?.law ?? null });
+    this.audio = options.audio ? readFileSync(options.audio.file) : null;
     this.packetizer = new PsRtpPacketizer({ ssrc: options.ssrc, initialSequence: 1000 });
     this.udp = options.target.kind === 'udp' ? dgram.createSocket('udp4') : null;
     this.udp?.on('error', () => undefined);
@@ -84,7 +89,15 @@ export class GbMediaStreamer {
     }
     const unit = this.units[this.index]!;
     this.index = (this.index + 1) % this.units.length;
-    const ps = this.muxer.muxFrame({ video: { data: unit, pts90k: this.pts } });
+    let audio: Array<{ data: Buffer; pts90k: number }> = [];
+    if (this.audio && this.audio.length > 0) {
+      const bytes = Math.round(8000 / (this.options.fps ?? 25));
+      const chunk = Buffer.alloc(bytes);
+      for (let i = 0; i < bytes; i++) chunk[i] = this.audio[(this.audioOffset + i) % this.audio.length]!;
+      this.audioOffset = (this.audioOffset + bytes) % this.audio.length;
+      audio = [{ data: chunk, pts90k: this.pts }];
+    }
+    const ps = this.muxer.muxFrame({ video: { data: unit, pts90k: this.pts }, audio });
     const target = this.options.target;
     for (const packet of this.packetizer.packetize(ps, this.pts)) {
       const framed = target.kind === 'udp' ? packet : frameRfc4571(packet);

@@ -67,6 +67,11 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
   }
   private lastCounters: GbMediaCounters | null = null;
 
+  /** The Opus producer of the channel's G.711 audio while live, else null. */
+  get audioProducer(): types.Producer | null {
+    return this.summaryValue.state === 'live' ? (this.play?.audioProducer ?? null) : null;
+  }
+
   /** Viewers holding the stream now. */
   get viewers(): number {
     return this.leases;
@@ -89,7 +94,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
     if (!online) {
       this.cancelTimers();
       this.endPlay('the device is offline');
-      this.update({ state: 'lost', videoProducerId: null, lastError: 'the device is offline' });
+      this.update({ state: 'lost', videoProducerId: null, audioProducerId: null, lastError: 'the device is offline' });
     } else if (!this.play && !this.retryTimer) {
       this.update({ state: 'idle', lastError: null });
     }
@@ -169,7 +174,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
       this.idleTimer = null;
       if (this.leases > 0 || !this.play) return;
       this.endPlay('no viewers');
-      if (this.camera.deviceOnline && !this.retryTimer) this.update({ state: 'idle', videoProducerId: null, lastError: null });
+      if (this.camera.deviceOnline && !this.retryTimer) this.update({ state: 'idle', videoProducerId: null, audioProducerId: null, lastError: null });
     }, this.deps.config.idleStopMs);
   }
 
@@ -184,12 +189,15 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
     const play = new GbPlay(this.camera, this.router, this.deps);
     this.play = play;
     play.once('ended', (reason) => this.onPlayEnded(play, reason));
+    play.on('audio', (producer) => {
+      if (this.play === play && this.summaryValue.state === 'live') this.update({ audioProducerId: producer.id });
+    });
     this.update({ state: 'connecting', videoProducerId: null, lastError: null });
     const sink = await play.start();
     if (this.play !== play) throw new CameraUnavailableError(`camera ${this.camera.id}: the play was stopped`);
     this.producer = sink.producer;
     this.failures = 0;
-    this.update({ state: 'live', videoProducerId: sink.producer.id, sourceCodec: play.codec === 'h265' ? 'hevc' : play.codec, videoPath: sink.path, lastError: null });
+    this.update({ state: 'live', videoProducerId: sink.producer.id, audioProducerId: play.audioProducer?.id ?? null, sourceCodec: play.codec === 'h265' ? 'hevc' : play.codec, videoPath: sink.path, lastError: null });
     return sink.producer;
   }
 
@@ -213,7 +221,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
     this.idleTimer = null;
     const delayMs = backoffDelayMs(this.failures++, this.deps.ingest.backoff);
     this.deps.log.warn('GB/T 28181 channel lost', { camera: this.camera.id, reason, retryInMs: delayMs });
-    this.update({ state: 'lost', videoProducerId: null, lastError: reason });
+    this.update({ state: 'lost', videoProducerId: null, audioProducerId: null, lastError: reason });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.camera.deviceOnline && !this.stopped) this.update({ state: 'idle', lastError: reason });

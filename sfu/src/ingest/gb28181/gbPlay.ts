@@ -8,7 +8,9 @@
  * Video is held until the first keyframe (and after a loss, until the next one; a keyframe is
  * asked for with DeviceControl IFameCmd, also when the router relays a PLI from a wall). The
  * codec and path are decided on the first keyframe: H.264 Baseline, Main or High without
- * B-frames (PTS = DTS) passes through; anything else is transcoded. Audio is not forwarded yet.
+ * B-frames (PTS = DTS) passes through; anything else is transcoded. G.711 audio (A-law or
+ * µ-law, stream types 0x90/0x91) is transcoded to Opus into an audio producer (`audio` event);
+ * other audio is counted and dropped.
  *
  * The play ends — `ended` with a reason, emitted once — when the device sends BYE, the TCP
  * media connection closes, no media arrives for `mediaTimeoutMs`, or ffmpeg exits; and when
@@ -22,7 +24,7 @@ import type { GbIngestCamera } from '../ingestCamera.js';
 import type { GbDialog } from './gbDialog.js';
 import { GbMediaReceiver, type GbMediaReceiverCounters } from './gbMediaReceiver.js';
 import type { GbPlatform } from './gbPlatform.js';
-import { PassthroughSink, passthroughProfileFor, TranscodeSink, type VideoSink } from './gbVideoSink.js';
+import { PassthroughSink, passthroughProfileFor, FfmpegSink, type VideoSink } from './gbMediaSinks.js';
 import { buildKeyframeRequest } from './manscdp/index.js';
 import { annexBNalUnits, H264_NAL, nalUnitType, PsDemuxer, PsFrameAssembler, type PsDemuxerCounters, type PsEsUnit, type PsFrame, type PsFrameAssemblerCounters, type RtpPacket } from './ps/index.js';
 import { buildPlayOffer } from './sip/index.js';
@@ -63,12 +65,16 @@ const MAX_PENDING_UNITS = 64;
 
 export interface GbPlayEvents {
   ended: [reason: string];
+  /** The audio producer exists (G.711 came and ffmpeg is running). */
+  audio: [producer: types.Producer];
 }
 
 export class GbPlay extends EventEmitter<GbPlayEvents> {
   private receiver: GbMediaReceiver | null = null;
   private dialog: GbDialog | null = null;
   private sink: VideoSink | null = null;
+  private audioSink: FfmpegSink | null = null;
+  private creatingAudio = false;
   private creatingSink = false;
   private readonly pending: Array<{ unit: PsEsUnit; timestamp: number }> = [];
   private assembler: PsFrameAssembler | null = null;
@@ -164,7 +170,8 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
 
   /** Kill ffmpeg now (synchronous), for process exit. */
   killNow(): void {
-    if (this.sink instanceof TranscodeSink) this.sink.killNow();
+    if (this.sink instanceof FfmpegSink) this.sink.killNow();
+    this.audioSink?.killNow();
   }
 
   private noMediaReason(silentMs: number): string {
@@ -179,6 +186,7 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
     if (this.watchdog) clearInterval(this.watchdog);
     this.receiver?.close();
     this.sink?.close();
+    this.audioSink?.close();
     if (this.dialog && sendBye) this.deps.platform.bye(this.dialog);
     this.sinkReady?.reject(new Error(reason));
     this.deps.log.info('GB/T 28181 play ended', { camera: this.camera.id, reason, ...this.counters });
@@ -202,6 +210,7 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
     for (const unit of this.demuxer.demux(frame.data)) {
       if (unit.kind === 'audio') {
         this.counters.audioUnits++;
+        this.deliverAudio(unit);
         continue;
       }
       if (unit.codec !== 'h264' && unit.codec !== 'h265') continue;
@@ -214,6 +223,35 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
       this.waitingForKeyframe = false;
       this.deliver(unit, frame.timestamp);
     }
+  }
+
+  /** G.711 to the audio sink, created on the first unit (units meanwhile are dropped: 20-40 ms of sound). */
+  private deliverAudio(unit: PsEsUnit): void {
+    if (this.audioSink) {
+      this.audioSink.write(unit.data, 0, true);
+      return;
+    }
+    if (this.creatingAudio || (unit.codec !== 'g711a' && unit.codec !== 'g711u')) return;
+    this.creatingAudio = true;
+    const { ingest, log } = this.deps;
+    FfmpegSink.g711({ router: this.router, law: unit.codec, cameraId: this.camera.id, ingest, log, onExit: (reason) => this.dropAudio(reason) })
+      .then((sink) => {
+        if (this.ended) return sink.close();
+        this.audioSink = sink;
+        log.info('GB/T 28181 audio path', { camera: this.camera.id, codec: unit.codec, path: 'transcode to Opus' });
+        this.emit('audio', sink.producer);
+      })
+      .catch((error: Error) => this.dropAudio(error.message));
+  }
+
+  /** Audio failed: go on with video only. */
+  private dropAudio(reason: string): void {
+    this.deps.log.warn('GB/T 28181 audio dropped', { camera: this.camera.id, reason });
+    this.audioSink?.close();
+  }
+
+  get audioProducer(): types.Producer | null {
+    return this.audioSink?.producer ?? null;
   }
 
   private holdUntilKeyframe(): void {
@@ -267,7 +305,7 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
     if (profile !== null) {
       sink = await PassthroughSink.create(this.router, profile, this.camera.id, () => this.requestKeyframe());
     } else {
-      sink = await TranscodeSink.create({
+      sink = await FfmpegSink.video({
         router: this.router,
         codec,
         fps: this.measuredFps(),

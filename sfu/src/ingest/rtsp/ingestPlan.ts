@@ -71,6 +71,14 @@ export const H264_TRANSCODE_ARGS: readonly string[] = [
   '-b:v', '2000k', '-maxrate', '3000k', '-bufsize', '1500k',
 ];
 
+/** libopus settings for camera audio: 48 kHz stereo, 48 kbit/s, 20 ms frames (RFC 7587). */
+export const OPUS_ENCODE_ARGS: readonly string[] = ['-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '48k', '-application', 'lowdelay', '-frame_duration', '20'];
+
+/** ffmpeg output arguments sending audio as RTP (payload type and SSRC of the producer) to `target`. */
+export function rtpAudioOutputArgs(target: RtpTarget): string[] {
+  return ['-payload_type', String(INGEST_AUDIO_PAYLOAD_TYPE), '-ssrc', String(target.ssrc), '-f', 'rtp', rtpUrl(target)];
+}
+
 /** ffmpeg output arguments sending video as RTP (payload type and SSRC of the producer) to `target`. */
 export function rtpVideoOutputArgs(target: RtpTarget): string[] {
   return ['-payload_type', String(INGEST_VIDEO_PAYLOAD_TYPE), '-ssrc', String(target.ssrc), '-f', 'rtp', rtpUrl(target)];
@@ -106,8 +114,8 @@ export function buildFfmpegIngestArgs(plan: IngestPlan): string[] {
   if (plan.audioTarget) {
     args.push(
       '-map', '0:a:0', '-vn', '-sn', '-dn',
-      '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '48k', '-application', 'lowdelay', '-frame_duration', '20',
-      '-payload_type', String(INGEST_AUDIO_PAYLOAD_TYPE), '-ssrc', String(plan.audioTarget.ssrc), '-f', 'rtp', rtpUrl(plan.audioTarget),
+      ...OPUS_ENCODE_ARGS,
+      ...rtpAudioOutputArgs(plan.audioTarget),
     );
   }
   return args;

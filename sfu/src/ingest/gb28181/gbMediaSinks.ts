@@ -3,19 +3,19 @@
  * - {@link PassthroughSink}: H.264 in a profile browsers decode is re-packetised (RFC 6184) and
  *   sent as it is: no re-encoding. RTCP feedback from the router (PLI, FIR: RFC 4585 §6.3.1,
  *   RFC 5104 §4.3.1) comes back to our socket and is turned into a keyframe request to the device.
- * - {@link TranscodeSink}: H.265, other H.264 profiles, and H.264 with B-frames go through ffmpeg
+ * - {@link FfmpegSink}: H.265, other H.264 profiles, and H.264 with B-frames go through ffmpeg
  *   (raw Annex-B on stdin, libx264 Constrained Baseline out as RTP), since neither mediasoup nor
- *   the browsers take them.
+ *   the browsers take them; so does G.711 audio (to Opus).
  */
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
-import { H264_CONSTRAINED_BASELINE, h264ProducerRtpParameters, INGEST_VIDEO_PAYLOAD_TYPE } from '../../media/mediaCodecs.js';
+import { H264_CONSTRAINED_BASELINE, h264ProducerRtpParameters, INGEST_VIDEO_PAYLOAD_TYPE, opusProducerRtpParameters } from '../../media/mediaCodecs.js';
 import { createRtpTarget } from '../../media/plainRtpTarget.js';
 import { spawnTied } from '../../process/spawnTied.js';
-import { H264_TRANSCODE_ARGS, rtpVideoOutputArgs } from '../rtsp/ingestPlan.js';
+import { H264_TRANSCODE_ARGS, OPUS_ENCODE_ARGS, rtpAudioOutputArgs, rtpVideoOutputArgs } from '../rtsp/ingestPlan.js';
 import { explainFailure } from '../rtsp/rtspSource.js';
 import { H264RtpPacketizer } from './ps/index.js';
 
@@ -129,7 +129,27 @@ export class PassthroughSink implements VideoSink {
 /** Most bytes queued on ffmpeg's stdin before frames are dropped until the next keyframe. */
 const MAX_STDIN_BACKLOG = 8 * 1024 * 1024;
 
-export class TranscodeSink implements VideoSink {
+/** What an {@link FfmpegSink} runs: ffmpeg reading raw elementary stream on stdin, sending RTP to a producer. */
+export interface FfmpegSinkOptions {
+  router: types.Router;
+  kind: 'audio' | 'video';
+  /** Input format arguments before `-i pipe:0` (e.g. `-f hevc -framerate 25`). */
+  inputArgs: readonly string[];
+  /** Encoder arguments (e.g. libx264 or libopus settings). */
+  encodeArgs: readonly string[];
+  cameraId: string;
+  ingest: SfuConfig['ingest'];
+  log: Logger;
+  /** Called once if ffmpeg exits or fails before {@link FfmpegSink.close}, with a reason. */
+  onExit: (reason: string) => void;
+}
+
+/**
+ * A producer fed by ffmpeg: raw H.264/H.265 transcoded to H.264 Constrained Baseline (video), or
+ * G.711 to Opus (audio). Writes go to ffmpeg's stdin; when ffmpeg falls behind by more than
+ * 8 MiB, frames are dropped until the next keyframe (audio frames are all keyframes).
+ */
+export class FfmpegSink implements VideoSink {
   readonly path = 'transcode';
   private closed = false;
   private dropping = false;
@@ -143,42 +163,31 @@ export class TranscodeSink implements VideoSink {
     private readonly ffmpeg: ChildProcess,
   ) {}
 
-  /**
-   * Start ffmpeg reading raw `codec` Annex-B from stdin at `fps` and sending H.264 RTP to a new producer.
-   * @param onExit called once if ffmpeg exits or fails before {@link close}, with a reason
-   */
-  static async create(options: {
-    router: types.Router;
-    codec: 'h264' | 'h265';
-    fps: number;
-    cameraId: string;
-    ingest: SfuConfig['ingest'];
-    log: Logger;
-    onExit: (reason: string) => void;
-  }): Promise<TranscodeSink> {
+  /** @throws Error when mediasoup cannot create the transport or producer */
+  static async create(options: FfmpegSinkOptions): Promise<FfmpegSink> {
     const { transport, target } = await createRtpTarget(options.router);
     try {
-      const producer = await transport.produce({ kind: 'video', rtpParameters: h264ProducerRtpParameters(H264_CONSTRAINED_BASELINE, target.ssrc), appData: { cameraId: options.cameraId } });
+      const rtpParameters = options.kind === 'video' ? h264ProducerRtpParameters(H264_CONSTRAINED_BASELINE, target.ssrc) : opusProducerRtpParameters(target.ssrc);
+      const producer = await transport.produce({ kind: options.kind, rtpParameters, appData: { cameraId: options.cameraId } });
       const args = [
         '-hide_banner', '-nostdin', '-loglevel', 'warning',
         '-fflags', 'nobuffer', '-flags', 'low_delay',
         '-probesize', '65536', '-analyzeduration', '0',
-        '-f', options.codec === 'h265' ? 'hevc' : 'h264',
-        '-framerate', String(options.fps),
+        ...options.inputArgs,
         '-i', 'pipe:0',
-        '-map', '0:v:0', '-an', '-sn', '-dn',
-        ...H264_TRANSCODE_ARGS,
-        ...rtpVideoOutputArgs(target),
+        ...(options.kind === 'video' ? ['-map', '0:v:0', '-an'] : ['-map', '0:a:0', '-vn']), '-sn', '-dn',
+        ...options.encodeArgs,
+        ...(options.kind === 'video' ? rtpVideoOutputArgs(target) : rtpAudioOutputArgs(target)),
       ];
       const ffmpeg = spawnTied(options.ingest.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-      const sink = new TranscodeSink(producer, transport, ffmpeg);
+      const sink = new FfmpegSink(producer, transport, ffmpeg);
       ffmpeg.stdin!.on('error', () => undefined /* EPIPE when ffmpeg exits: 'exit' reports it */);
       ffmpeg.stderr!.setEncoding('utf8');
       ffmpeg.stderr!.on('data', (chunk: string) => {
         for (const line of chunk.split('\n').map((l) => l.trim()).filter(Boolean)) {
           sink.stderrTail.push(line);
           if (sink.stderrTail.length > 5) sink.stderrTail.shift();
-          options.log.debug('ffmpeg', { camera: options.cameraId, line });
+          options.log.debug('ffmpeg', { camera: options.cameraId, kind: options.kind, line });
         }
       });
       ffmpeg.on('error', (error) => {
@@ -196,7 +205,17 @@ export class TranscodeSink implements VideoSink {
     }
   }
 
-  write(accessUnit: Buffer, _timestamp90k: number, keyframe: boolean): void {
+  /** H.264 or H.265 (Annex-B) at `fps` → H.264 Constrained Baseline. */
+  static video(options: Omit<FfmpegSinkOptions, 'kind' | 'inputArgs' | 'encodeArgs'> & { codec: 'h264' | 'h265'; fps: number }): Promise<FfmpegSink> {
+    return FfmpegSink.create({ ...options, kind: 'video', inputArgs: ['-f', options.codec === 'h265' ? 'hevc' : 'h264', '-framerate', String(options.fps)], encodeArgs: H264_TRANSCODE_ARGS });
+  }
+
+  /** G.711 A-law or µ-law, 8 kHz mono (GB/T 28181-2016 Appendix C) → Opus. */
+  static g711(options: Omit<FfmpegSinkOptions, 'kind' | 'inputArgs' | 'encodeArgs'> & { law: 'g711a' | 'g711u' }): Promise<FfmpegSink> {
+    return FfmpegSink.create({ ...options, kind: 'audio', inputArgs: ['-f', options.law === 'g711a' ? 'alaw' : 'mulaw', '-ar', '8000', '-ac', '1'], encodeArgs: OPUS_ENCODE_ARGS });
+  }
+
+  write(data: Buffer, _timestamp90k: number, keyframe: boolean): void {
     const stdin = this.ffmpeg.stdin;
     if (this.closed || !stdin || stdin.destroyed) return;
     if (this.dropping && !keyframe) {
@@ -209,7 +228,7 @@ export class TranscodeSink implements VideoSink {
       return;
     }
     this.dropping = false;
-    stdin.write(accessUnit);
+    stdin.write(data);
   }
 
   flowing(timeoutMs: number): Promise<void> {
