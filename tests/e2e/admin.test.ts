@@ -110,6 +110,33 @@ describe('admin pages', () => {
     await page.screenshot({ path: path.join(TEST_OUTPUT, 'admin-channel-created.png') });
   });
 
+  it('creates a GB/T 28181 device with a write-only SIP password and its media transport', async () => {
+    await page.click('[data-testid="admin-tab-devices"]');
+    await page.click('[data-testid="device-new"]');
+    const form = '[data-testid="device-form"]';
+    await page.fill(`${form} [data-testid="field-id"]`, 'ui-nvr');
+    await page.fill(`${form} [data-testid="field-name"]`, '看守所 NVR');
+    await page.selectOption(`${form} [data-testid="field-kind"]`, 'gb28181');
+    await page.selectOption(`${form} [data-testid="field-orgUnitId"]`, anchors.county1Id);
+    await page.fill(`${form} [data-testid="field-gbDeviceId"]`, '99010200001180000077');
+    await page.fill(`${form} [data-testid="field-sipPassword"]`, 'sip-secret-77');
+    await page.selectOption(`${form} [data-testid="field-gbStreamMode"]`, 'tcp-passive');
+    await page.click(`${form} [data-testid="form-submit"]`);
+    const row = '[data-testid="device-row-ui-nvr"]';
+    await page.waitForSelector(row);
+    expect(await page.getAttribute(`${row} [data-testid="device-online"]`, 'data-value')).toBe('false');
+    expect(await page.content()).not.toContain('sip-secret-77');
+    expect(await sfu.store.devices.get('ui-nvr')).toMatchObject({ kind: 'gb28181', gbDeviceId: '99010200001180000077', hasSipPassword: true, gbStreamMode: 'tcp-passive' });
+    expect(await sfu.store.devices.sipSecret('ui-nvr')).toBe('sip-secret-77');
+    // Editing without typing a password keeps it.
+    await page.click(`${row} [data-testid="row-edit"]`);
+    await page.selectOption(`${form} [data-testid="field-gbStreamMode"]`, '');
+    await page.click(`${form} [data-testid="form-submit"]`);
+    await page.waitForSelector(form, { state: 'detached' });
+    expect(await sfu.store.devices.get('ui-nvr')).toMatchObject({ gbStreamMode: null, hasSipPassword: true });
+    expect(await sfu.store.devices.sipSecret('ui-nvr')).toBe('sip-secret-77');
+  });
+
   it('creates a user who can log in, shows a validation error from the form, and disables the user', async () => {
     await page.click('[data-testid="admin-tab-users"]');
     await page.click('[data-testid="user-new"]');

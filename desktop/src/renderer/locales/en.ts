@@ -105,6 +105,9 @@ export const en: Messages = {
   centres: { id: 'Id', name: 'Name', orgUnit: 'Org unit', create: 'New command centre', createTitle: 'New command centre', editTitle: 'Edit command centre “{{name}}”', deleteQuestion: 'Delete command centre “{{name}}”?' },
   devices: {
     id: 'Id', name: 'Name', kind: 'Kind', orgUnit: 'Org unit', gbDeviceId: 'GB/T 28181 device id', manufacturer: 'Manufacturer', model: 'Model',
+    sipPassword: 'SIP password', sipPasswordNew: 'The digest password the device registers with', streamMode: 'Media transport',
+    streamModes: { default: 'Platform default', udp: 'UDP', 'tcp-passive': 'TCP passive (device connects)', 'tcp-active': 'TCP active (platform connects)' },
+    online: 'Status', isOnline: 'Online', isOffline: 'Offline',
     create: 'New device', createTitle: 'New device', editTitle: 'Edit device “{{name}}”',
     deleteQuestion: 'Delete device “{{name}}” and all its channels?',
   },

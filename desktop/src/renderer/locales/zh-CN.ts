@@ -103,6 +103,9 @@ export const zhCN = {
   centres: { id: '编号', name: '名称', orgUnit: '所属单位', create: '新建指挥中心', createTitle: '新建指挥中心', editTitle: '编辑指挥中心“{{name}}”', deleteQuestion: '删除指挥中心“{{name}}”？' },
   devices: {
     id: '编号', name: '名称', kind: '类型', orgUnit: '所属单位', gbDeviceId: '国标设备编码', manufacturer: '厂商', model: '型号',
+    sipPassword: 'SIP 注册密码', sipPasswordNew: '设备注册时使用的摘要认证密码', streamMode: '媒体传输方式',
+    streamModes: { default: '平台默认', udp: 'UDP', 'tcp-passive': 'TCP 被动（设备连接平台）', 'tcp-active': 'TCP 主动（平台连接设备）' },
+    online: '在线状态', isOnline: '在线', isOffline: '离线',
     create: '新建设备', createTitle: '新建设备', editTitle: '编辑设备“{{name}}”',
     deleteQuestion: '删除设备“{{name}}”及其全部通道？',
   },

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEVICE_KINDS, deviceCreate, deviceUpdate, type Device, type DeviceKind } from '@argus/shared';
+import { DEVICE_KINDS, deviceCreate, deviceUpdate, GB_STREAM_MODES, type Device, type DeviceKind, type GbStreamMode } from '@argus/shared';
 import { api } from '../../api/apiClient.js';
 import { changedFields, textOrNull } from '../../patch.js';
 import type { Column } from '../DataTable.js';
@@ -23,6 +23,11 @@ export function DevicesTab({ me, orgUnits }: AdminContext) {
     { header: t('devices.kind'), cell: (device) => t(`deviceKinds.${device.kind}`) },
     { header: t('devices.orgUnit'), cell: (device) => orgUnitName(device.orgUnitId) },
     { header: t('devices.gbDeviceId'), className: 'mono', cell: (device) => device.gbDeviceId ?? t('common.none') },
+    {
+      header: t('devices.online'),
+      attributes: (device) => ({ 'data-testid': 'device-online', 'data-value': String(device.online) }),
+      cell: (device) => (device.kind === 'gb28181' ? t(device.online ? 'devices.isOnline' : 'devices.isOffline') : t('common.none')),
+    },
     { header: t('devices.manufacturer'), cell: (device) => device.manufacturer ?? t('common.none') },
     { header: t('devices.model'), cell: (device) => device.model ?? t('common.none') },
   ];
@@ -51,6 +56,9 @@ function DeviceForm({ device, defaultOrgUnitId, orgUnits, ...done }: { device: D
   const [gbDeviceId, setGbDeviceId] = useState(device?.gbDeviceId ?? '');
   const [manufacturer, setManufacturer] = useState(device?.manufacturer ?? '');
   const [model, setModel] = useState(device?.model ?? '');
+  /** Write-only: empty keeps the stored SIP password. */
+  const [sipPassword, setSipPassword] = useState('');
+  const [streamMode, setStreamMode] = useState<GbStreamMode | ''>(device?.gbStreamMode ?? '');
   const { busy, errors, create, update } = useRowSave(done);
   const isGb = kind === 'gb28181';
 
@@ -62,15 +70,17 @@ function DeviceForm({ device, defaultOrgUnitId, orgUnits, ...done }: { device: D
       gbDeviceId: isGb ? textOrNull(gbDeviceId) : null,
       manufacturer: textOrNull(manufacturer),
       model: textOrNull(model),
+      gbStreamMode: isGb && streamMode !== '' ? streamMode : null,
     };
-    if (device === null) create(deviceCreate, { id: id.trim(), kind, ...fields }, (body) => api.createDevice(body));
-    else update(deviceUpdate, changedFields(device, fields), (patch) => api.updateDevice(device.id, patch));
+    const secret = isGb && sipPassword !== '' ? { sipPassword } : {};
+    if (device === null) create(deviceCreate, { id: id.trim(), kind, ...fields, ...secret }, (body) => api.createDevice(body));
+    else update(deviceUpdate, { ...changedFields(device, fields), ...secret }, (patch) => api.updateDevice(device.id, patch));
   };
 
   return (
     <form className="form admin__panel" data-testid="device-form" onSubmit={save} noValidate>
       <h3>{device ? t('devices.editTitle', { name: device.name }) : t('devices.createTitle')}</h3>
-      <FormErrorList errors={errors} inline={['id', 'kind', 'name', 'orgUnitId', 'gbDeviceId', 'manufacturer', 'model']} />
+      <FormErrorList errors={errors} inline={['id', 'kind', 'name', 'orgUnitId', 'gbDeviceId', 'sipPassword', 'gbStreamMode', 'manufacturer', 'model']} />
       <div className="form__row">
         <Field label={t('devices.id')} path="id" errors={errors}>
           <input data-testid="field-id" className="mono" value={id} disabled={device !== null} onChange={(e) => setId(e.target.value)} />
@@ -95,6 +105,23 @@ function DeviceForm({ device, defaultOrgUnitId, orgUnits, ...done }: { device: D
         {isGb && (
           <Field label={t('devices.gbDeviceId')} path="gbDeviceId" errors={errors}>
             <input data-testid="field-gbDeviceId" className="mono" inputMode="numeric" maxLength={20} value={gbDeviceId} onChange={(e) => setGbDeviceId(e.target.value)} />
+          </Field>
+        )}
+        {isGb && (
+          <Field label={t('devices.sipPassword')} path="sipPassword" errors={errors} hint={device?.hasSipPassword ? t('channels.passwordKeep') : t('devices.sipPasswordNew')}>
+            <input data-testid="field-sipPassword" type="password" autoComplete="new-password" value={sipPassword} onChange={(e) => setSipPassword(e.target.value)} />
+          </Field>
+        )}
+        {isGb && (
+          <Field label={t('devices.streamMode')} path="gbStreamMode" errors={errors}>
+            <select data-testid="field-gbStreamMode" value={streamMode} onChange={(e) => setStreamMode(e.target.value as GbStreamMode | '')}>
+              <option value="">{t('devices.streamModes.default')}</option>
+              {GB_STREAM_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {t(`devices.streamModes.${mode}`)}
+                </option>
+              ))}
+            </select>
           </Field>
         )}
         <Field label={t('devices.manufacturer')} path="manufacturer" errors={errors}>
