@@ -108,11 +108,11 @@ describe('migrations', () => {
     };
     const carol = insertUser('u-carol', 'carol', '卡罗尔', '990101', ['operator'], 'hash-carol');
     const dave = insertUser('u-dave', 'dave', 'Dave', '990000', ['admin', 'auditor'], 'hash-dave');
-    expect((oldDb.prepare(`SELECT count(*) AS n FROM pragma_table_info('devices') WHERE name = 'sip_password'`).get() as { n: number }).n).toBe(0);
-    // Devices as the previous build wrote them, too (today's repository reads and writes the SIP columns).
-    const insertDevice = oldDb.prepare('INSERT INTO devices (id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1)');
-    insertDevice.run('dev-1', '990101', 'venue-camera', '1号摄像机', null, 'Argus', 'X1');
-    insertDevice.run('dev-gb', '990102', 'gb28181', 'NVR', '99010200001320000001', null, null);
+    expect((oldDb.prepare(`SELECT count(*) AS n FROM pragma_table_info('devices') WHERE name = 'gb_stream_mode'`).get() as { n: number }).n).toBe(0);
+    // Devices as the previous build wrote them, too (today's repository reads and writes the stream-mode column).
+    const insertDevice = oldDb.prepare('INSERT INTO devices (id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, sip_password) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)');
+    insertDevice.run('dev-1', '990101', 'venue-camera', '1号摄像机', null, 'Argus', 'X1', null);
+    insertDevice.run('dev-gb', '990102', 'gb28181', 'NVR', '99010200001320000001', null, null, 'gb-secret');
     await old.channels.create({ id: 'ch-rtsp', deviceId: 'dev-1', name: '大厅', source: { type: 'rtsp', url: 'rtsp://10.1.1.1/h264', username: 'viewer', password: SECRET }, ptz: true }, ALICE);
     await old.channels.create({ id: 'ch-gb', deviceId: 'dev-gb', name: '通道1', source: { type: 'gb28181', gbChannelId: '99010200001310000001' } }, ALICE);
     await old.centres.create({ id: 'centre-990000', orgUnitId: '990000', name: '省指挥中心' }, ALICE);
@@ -140,8 +140,9 @@ describe('migrations', () => {
     // Users who existed before the column keep their passwords without a forced change.
     expect((await store.users.list()).map((u) => u.mustChangePassword)).toEqual([false, false]);
     expect(await store.devices.list()).toEqual(
-      before.devices.map((d) => ({ id: d.id, orgUnitId: d.org_unit_id, kind: d.kind, name: d.name, gbDeviceId: d.gb_device_id, manufacturer: d.manufacturer, model: d.model, createdAt: d.created_at, hasSipPassword: false, online: false, lastSeenAt: null, gbStreamMode: null })),
+      before.devices.map((d) => ({ id: d.id, orgUnitId: d.org_unit_id, kind: d.kind, name: d.name, gbDeviceId: d.gb_device_id, manufacturer: d.manufacturer, model: d.model, createdAt: d.created_at, hasSipPassword: d.id === 'dev-gb', online: false, lastSeenAt: null, gbStreamMode: null })),
     );
+    expect(await store.devices.sipSecret('dev-gb')).toBe('gb-secret');
     expect(await store.channels.list()).toEqual(before.channels);
     expect(await store.centres.list()).toEqual(before.centres);
     expect(await allAudit(store)).toEqual(before.audit);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildPlayOffer, GbSdpError, liveSsrc, parsePlayAnswer, parseSipMessage, SipHeaders, type SipRequest, type SipResponse } from '../../../sfu/src/ingest/gb28181/sip/index.js';
 import { buildAck, buildBye, buildInvite, dialogFrom } from '../../../sfu/src/ingest/gb28181/gbDialog.js';
 import { SipClientTransactions, SipTransactionError } from '../../../sfu/src/ingest/gb28181/sipClientTransactions.js';
-import { passthroughProfileFor, rtcpAsksForKeyframe } from '../../../sfu/src/ingest/gb2818./gbMediaSinks.js';
+import { passthroughProfileFor, rtcpAsksForKeyframe } from '../../../sfu/src/ingest/gb28181/gbMediaSinks.js';
 import type { SipPeer } from '../../../sfu/src/ingest/gb28181/sipTransport.js';
 import { sharedData } from '../../support/paths.js';
 
