@@ -3,26 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { channelGbId, deviceGbId, devicePassword } from './fleetIds.js';
 import { manscdp, sip, type CatalogEntry, type SipRequest, type SipResponse } from './gbModules.js';
 
-/**
- * The load generator of `bench:gb28181`: many simulated GB/T 28181 devices over a few UDP sockets
- * on loopback (devices are spread round-robin over the sockets; the platform answers to the
- * source address and port and addresses its requests by device ID, so a socket can carry many
- * devices). Built on the SFU's pure SIP and MANSCDP modules; lean on purpose (the test
- * simulator, tests/support/gbDevice.ts, is the thorough one).
- *
- * Each device:
- * - registers with MD5 digest (GB/T 28181-2016 §9.1.2.1): REGISTER, 401, REGISTER with
- *   Authorization, 200. REGISTERs are retransmitted as RFC 3261 §17.1.2.2 asks over UDP (Timer E
- *   from T1 = 500 ms doubling to T2 = 4 s) and given up after Timer F (32 s). At most
- *   `concurrency` registrations are under way at once, optionally at most `registerRate` started per
- *   second, none started after `registerTimeLimitMs`;
- * - answers the platform's Catalog query (A.2.4) with 200 OK, then `catalogItems` channels in
- *   Response Catalog MESSAGEs (A.2.6), one item each (an empty catalog when 0);
- * - from its registration on, sends a Notify Keepalive MESSAGE (A.2.5) every `keepaliveIntervalMs`,
- *   the first one at a uniformly random point of the first interval so that the fleet's
- *   keepalives are spread evenly. Keepalives and catalog MESSAGEs are not retransmitted: an
- *   answer missing after `responseTimeoutMs` counts as timed out.
- */
+/** Options of a {@link DeviceFleet}. */
 export interface FleetOptions {
   devices: number;
   /** UDP sockets the devices share. */
@@ -132,6 +113,26 @@ const TICK_MS = 5;
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The load generator of `bench:gb28181`: many simulated GB/T 28181 devices over a few UDP sockets
+ * on loopback (devices are spread round-robin over the sockets; the platform answers to the
+ * source address and port and addresses its requests by device ID, so a socket can carry many
+ * devices). Built on the SFU's pure SIP and MANSCDP modules; lean on purpose (the test
+ * simulator, tests/support/gbDevice.ts, is the thorough one).
+ *
+ * Each device:
+ * - registers with MD5 digest (GB/T 28181-2016 §9.1.2.1): REGISTER, 401, REGISTER with
+ *   Authorization, 200. REGISTERs are retransmitted as RFC 3261 §17.1.2.2 asks over UDP (Timer E
+ *   from T1 = 500 ms doubling to T2 = 4 s) and given up after Timer F (32 s). At most
+ *   `concurrency` registrations are under way at once, optionally at most `registerRate` started per
+ *   second, none started after `registerTimeLimitMs`;
+ * - answers the platform's Catalog query (A.2.4) with 200 OK, then `catalogItems` channels in
+ *   Response Catalog MESSAGEs (A.2.6), one item each (an empty catalog when 0);
+ * - from its registration on, sends a Notify Keepalive MESSAGE (A.2.5) every `keepaliveIntervalMs`,
+ *   the first one at a uniformly random point of the first interval so that the fleet's
+ *   keepalives are spread evenly. Keepalives and catalog MESSAGEs are not retransmitted: an
+ *   answer missing after `responseTimeoutMs` counts as timed out.
+ */
 export class DeviceFleet {
   private readonly counterValues: FleetCounters = {
     registerStarted: 0,
