@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32, parseSfuConfig, type Device } from '@argus/shared';
 import { startSfu, SYSTEM_ACTOR, type GbPlatform, type Logger, type SfuHandle } from '@argus/sfu';
-import { GbDeviceSimulator } from '../support/gbDevice.js';
-import { freeSipPort } from '../support/gbPort.js';
+import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
+import { freeSipPort } from '@argus/sfu';
 import { sharedData } from '../support/paths.js';
 import { waitForEvent } from '../support/waitFor.js';
 

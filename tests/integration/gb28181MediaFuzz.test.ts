@@ -6,8 +6,8 @@ import { mulberry32, parseSfuConfig, type CameraSummary, type GbStreamMode } fro
 import { startSfu, SYSTEM_ACTOR, type GbCatalogUpdate, type Logger, type SfuHandle } from '@argus/sfu';
 import type { GbChannelSource } from '../../sfu/src/ingest/gb28181/gbChannelSource.js';
 import type { CameraLease } from '../../sfu/src/ingest/cameraSource.js';
-import { GbDeviceSimulator } from '../support/gbDevice.js';
-import { freeSipPort } from '../support/gbPort.js';
+import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
+import { freeSipPort } from '@argus/sfu';
 import { sharedData } from '../support/paths.js';
 import { waitForEvent } from '../support/waitFor.js';
 

@@ -5,7 +5,9 @@
  * Starts a real RTSP server on loopback playing live test patterns with a running clock
  * (or the video files of FOLDER, looped); seeds the store (default `data/demo.db`) with the
  * fictional demo province, its users and one channel per demo camera, giving the demo users a
- * fresh password; then starts the SFU and prints the wall's URL and the logins.
+ * fresh password; then starts the SFU, with its GB/T 28181 platform on a free loopback SIP port
+ * and a simulated GB/T 28181 NVR registered to it (a PTZ dome in H.264, a bullet in H.265), and
+ * prints the wall's URL and the logins.
  * Ctrl-C stops everything.
  */
 import { parseArgs } from 'node:util';
@@ -16,7 +18,8 @@ import { startSfu } from '../server.js';
 import { formatLogins, seedStore } from '../seed/seedStore.js';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { startDemoSources } from './demoSources.js';
-import { freeTcpPort } from './freePort.js';
+import { freeSipPort, freeTcpPort } from './freePort.js';
+import { DEMO_GB, startDemoGbDevice, type DemoGbDevice } from './demoGbDevice.js';
 
 async function main(): Promise<void> {
   const log = createLogger('demo');
@@ -42,9 +45,15 @@ async function main(): Promise<void> {
   // Whatever ends this process (Ctrl-C, a dead mediasoup worker), leave no feeds or RTSP server behind.
   process.once('exit', () => sources.killNow());
 
-  const config = parseSfuConfig({ http: { host: '127.0.0.1', port: httpPort }, store: { path: values.db ?? 'data/demo.db' } });
+  const sipPort = await freeSipPort();
+  const config = parseSfuConfig({
+    http: { host: '127.0.0.1', port: httpPort },
+    store: { path: values.db ?? 'data/demo.db' },
+    gb28181: { enabled: true, host: '127.0.0.1', port: sipPort, ...DEMO_GB, mediaBindHost: '127.0.0.1' },
+  });
   let sfu;
   let logins;
+  let gbDevice: DemoGbDevice | null = null;
   try {
     const store = openSqliteStore(config.store.path);
     try {
@@ -53,16 +62,21 @@ async function main(): Promise<void> {
       await store.close();
     }
     sfu = await startSfu(config, { staticDir: DEFAULT_STATIC_DIR, log: createLogger('sfu') });
+    gbDevice = await startDemoGbDevice(sfu.store, sipPort, (message) => log.info(message));
+    const device = gbDevice;
+    process.once('exit', () => device.killNow());
   } catch (error) {
+    await sfu?.close();
     await sources.stop();
     throw error;
   }
-  console.log(`\nArgus wall: ${sfu.url}\n(store: ${config.store.path}; cameras: ${sources.cameras.map((c) => c.url).join(', ')})`);
+  console.log(`\nArgus wall: ${sfu.url}\n(store: ${config.store.path}; cameras: ${sources.cameras.map((c) => c.url).join(', ')};`);
+  console.log(`GB/T 28181 platform: SIP udp/tcp 127.0.0.1:${sipPort}, domain ${DEMO_GB.domainId}, with a simulated NVR: channels ${gbDevice!.channelIds.join(', ')})`);
   console.log(`\nLog in as (username, password, roles, where):\n${formatLogins(logins)}\n`);
 
   const shutdown = () => {
     log.info('stopping');
-    void Promise.allSettled([sfu.close(), sources.stop()]).then(() => process.exit(0));
+    void Promise.allSettled([gbDevice?.stop(), sfu.close(), sources.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

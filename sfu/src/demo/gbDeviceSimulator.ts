@@ -6,9 +6,10 @@ import {
   encodeManscdpBody,
   parseManscdp,
   type CatalogEntry,
-} from '../../sfu/src/ingest/gb28181/manscdp/index.js';
+} from '../ingest/gb28181/manscdp/index.js';
 import { GbMediaStreamer } from './gbMediaStreamer.js';
-import type { PtzCommand } from '../../sfu/src/ingest/gb28181/manscdp/index.js';
+import type { LiveEsSource } from './liveEsSource.js';
+import type { PtzCommand } from '../ingest/gb28181/manscdp/index.js';
 import {
   buildAuthorization,
   parsePlayAnswer,
@@ -23,7 +24,7 @@ import {
   type SipMessage,
   type SipRequest,
   type SipResponse,
-} from '../../sfu/src/ingest/gb28181/sip/index.js';
+} from '../ingest/gb28181/sip/index.js';
 
 /**
  * A GB/T 28181 device simulator for tests, over real UDP or TCP sockets on loopback, built on
@@ -50,7 +51,7 @@ export interface GbDeviceOptions {
   server: { host: string; port: number };
   transport: 'udp' | 'tcp';
   /** Channels answered to a Catalog query; those with `media` can be played. */
-  channels?: Array<{ id: string; name: string; ptz?: boolean; media?: { file: string; codec: 'h264' | 'h265'; fps?: number; audio?: { file: string; law: 'g711a' | 'g711u' }; mangle?: (wire: Buffer) => Buffer | null } }>;
+  channels?: Array<{ id: string; name: string; ptz?: boolean; media?: { file: string | LiveEsSource; codec: 'h264' | 'h265'; fps?: number; audio?: { file: string; law: 'g711a' | 'g711u' }; mangle?: (wire: Buffer) => Buffer | null } }>;
   /** Answer INVITEs with this SSRC instead of the offered one (devices that pick their own). */
   answerSsrc?: number;
   /** Answer INVITEs with this status instead of playing (e.g. 486, 488). */

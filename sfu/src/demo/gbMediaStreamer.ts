@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { annexBAccessUnits, frameRfc4571, isKeyframeAccessUnit, PsMuxer, PsRtpPacketizer, type AnnexBCodec } from '../../sfu/src/ingest/gb28181/ps/index.js';
+import type { LiveEsSource } from './liveEsSource.js';
+import { annexBAccessUnits, frameRfc4571, isKeyframeAccessUnit, PsMuxer, PsRtpPacketizer, type AnnexBCodec } from '../ingest/gb28181/ps/index.js';
 
 /** Access units of an Annex-B file, cached per path (the files are read-only test data). */
 const unitCache = new Map<string, Buffer[]>();
@@ -15,7 +16,8 @@ export function accessUnitsOf(file: string, codec: AnnexBCodec): Buffer[] {
 }
 
 export interface GbMediaStreamerOptions {
-  file: string;
+  /** An Annex-B file to loop at `fps`, or a live source whose access units are sent as they come. */
+  file: string | LiveEsSource;
   codec: AnnexBCodec;
   ssrc: number;
   /** Frames per second (the files are 25). */
@@ -46,13 +48,14 @@ export class GbMediaStreamer {
   private index = 0;
   private pts = 90_000;
   private keyframeWanted = false;
+  private unsubscribe: (() => void) | null = null;
   private readonly audio: Buffer | null;
   private audioOffset = 0;
   framesSent = 0;
   packetsSent = 0;
 
   constructor(private readonly options: GbMediaStreamerOptions) {
-    this.units = accessUnitsOf(options.file, options.codec);
+    this.units = typeof options.file === 'string' ? accessUnitsOf(options.file, options.codec) : [];
     this.muxer = new PsMuxer({ videoCodec: options.codec, audioCodec: options.audio?.law ?? null });
     this.audio = options.audio ? readFileSync(options.audio.file) : null;
     this.packetizer = new PsRtpPacketizer({ ssrc: options.ssrc, initialSequence: 1000 });
@@ -61,6 +64,11 @@ export class GbMediaStreamer {
   }
 
   start(): void {
+    const source = this.options.file;
+    if (typeof source !== 'string') {
+      this.unsubscribe = source.subscribe((unit) => this.sendUnit(unit));
+      return;
+    }
     const interval = 1000 / (this.options.fps ?? 25);
     this.timer = setInterval(() => this.sendFrame(), interval);
   }
@@ -70,6 +78,7 @@ export class GbMediaStreamer {
   }
 
   stop(): void {
+    this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.udp?.close();
@@ -89,6 +98,11 @@ export class GbMediaStreamer {
     }
     const unit = this.units[this.index]!;
     this.index = (this.index + 1) % this.units.length;
+    this.sendUnit(unit);
+  }
+
+  /** One access unit (with its share of audio) as PS over RTP, stamped 1/fps after the previous one. */
+  private sendUnit(unit: Buffer): void {
     let audio: Array<{ data: Buffer; pts90k: number }> = [];
     if (this.audio && this.audio.length > 0) {
       const bytes = Math.round(8000 / (this.options.fps ?? 25));
