@@ -146,7 +146,20 @@ interface Session {
   expiresAt: number;
   lastSeenAt: number;
   online: boolean;
+  /** When presence was last written to the store, epoch ms (0: never). */
+  storedAt: number;
+  /** The contact last written to the store. */
+  storedPeer: SipPeer | null;
 }
+
+/**
+ * A device that stays online has its `lastSeenAt` written to the store at most this often, ms:
+ * keepalives of thousands of devices must not each cost a SQLite write. Going online or offline,
+ * and a new contact address, are written at once; the watchdog works from memory.
+ */
+const PRESENCE_WRITE_INTERVAL_MS = 5 * 60_000;
+/** The watchdog lets incoming messages through after this many offline writes. */
+const WATCHDOG_BATCH = 100;
 
 export interface GbPlatformOptions {
   config: GbPlatformConfig;
@@ -182,6 +195,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
   /** Established play dialogs by Call-ID. */
   private readonly dialogs = new Map<string, { dialog: GbDialog; onBye: () => void; localHost: string }>();
   private transactions: SipClientTransactions | null = null;
+  private checking = false;
   private superior: { id: string; handler: (request: SipRequest, peer: SipPeer) => void | Promise<void> } | null = null;
   private ssrcSequence = Math.floor(Math.random() * 10_000);
   /** Registered devices by GB/T 28181 ID. */
@@ -543,7 +557,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     if (expires === 0) {
       this.reply(request, peer, 200, [['Expires', '0'], ['Date', gbDate(at)]]);
       this.counterValues.unregistrations++;
-      const session = this.sessions.get(gbId) ?? { deviceId: device.id, gbId, peer, expiresAt: at, lastSeenAt: at, online: device.online };
+      const session = this.sessions.get(gbId) ?? { deviceId: device.id, gbId, peer, expiresAt: at, lastSeenAt: at, online: device.online, storedAt: 0, storedPeer: null };
       this.sessions.delete(gbId);
       this.aggregator.close(gbId);
       await this.goOffline(session, 'unregistered');
@@ -552,10 +566,13 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     this.reply(request, peer, 200, [['Expires', String(expires)], ['Date', gbDate(at)]]);
     this.counterValues.registrations++;
     const previous = this.sessions.get(gbId);
-    const session: Session = { deviceId: device.id, gbId, peer, expiresAt: at + expires * 1000, lastSeenAt: at, online: previous?.online ?? false };
+    const session: Session = { deviceId: device.id, gbId, peer, expiresAt: at + expires * 1000, lastSeenAt: at, online: previous?.online ?? false, storedAt: previous?.storedAt ?? 0, storedPeer: previous?.storedPeer ?? null };
     this.sessions.set(gbId, session);
+    // A refresh of a live registration from the same address does not ask for the catalog again:
+    // devices re-register every Expires/2, and thousands of catalog queries would follow.
+    const refresh = previous?.online === true && previous.peer.transport === peer.transport && previous.peer.address === peer.address && previous.peer.port === peer.port;
     await this.goOnline(session, at);
-    this.queryCatalog(gbId);
+    if (!refresh) this.queryCatalog(gbId);
   }
 
   private challenge(request: SipRequest, peer: SipPeer, gbId: string, stale: boolean): void {
@@ -637,6 +654,10 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
   private async goOnline(session: Session, at: number): Promise<void> {
     const wasOnline = session.online;
     session.online = true;
+    const samePeer = session.storedPeer !== null && session.storedPeer.transport === session.peer.transport && session.storedPeer.address === session.peer.address && session.storedPeer.port === session.peer.port;
+    if (wasOnline && samePeer && at - session.storedAt < PRESENCE_WRITE_INTERVAL_MS) return;
+    session.storedAt = at;
+    session.storedPeer = { ...session.peer };
     const device = await this.options.store.devices.setPresence(session.deviceId, { online: true, at, contact: { ...session.peer } });
     if (!wasOnline) {
       this.options.log.info('GB/T 28181 device online', { device: device.id, gbId: session.gbId, via: `${session.peer.transport}:${session.peer.address}:${session.peer.port}` });
@@ -656,15 +677,30 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
 
   /** Watchdog tick: keepalive timeouts (§9.6) and lapsed registrations (RFC 3261 §10.2.1.1). */
   private async checkPresence(): Promise<void> {
+    if (this.checking) return; // the previous pass is still writing
+    this.checking = true;
+    try {
+      await this.checkPresenceOnce();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkPresenceOnce(): Promise<void> {
     const now = this.now();
     const silence = this.options.config.keepaliveMissed * this.options.config.keepaliveIntervalMs;
+    let writes = 0;
     for (const session of [...this.sessions.values()]) {
+      // Thousands of devices timing out together: let incoming messages through between batches.
+      if (writes > 0 && writes % WATCHDOG_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       try {
         if (now >= session.expiresAt) {
           this.sessions.delete(session.gbId);
           this.aggregator.close(session.gbId);
+          writes++;
           await this.goOffline(session, 'registration-expired');
         } else if (session.online && now - session.lastSeenAt > silence) {
+          writes++;
           await this.goOffline(session, 'keepalive-timeout');
         }
       } catch (error) {

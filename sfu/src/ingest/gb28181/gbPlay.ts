@@ -215,7 +215,10 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
       }
       if (unit.codec !== 'h264' && unit.codec !== 'h265') continue;
       this.counters.videoUnits++;
-      if (this.waitingForKeyframe && !unit.keyframe) {
+      // The first H.264 keyframe must carry its SPS: the video path (passthrough or transcode) and
+      // the declared profile are decided from it. An IDR without one waits for the next keyframe.
+      const startsWithoutSps = !this.sink && !this.creatingSink && unit.codec === 'h264' && this.spsOf(unit) === null;
+      if (this.waitingForKeyframe && (!unit.keyframe || startsWithoutSps)) {
         this.counters.heldForKeyframe++;
         this.requestKeyframe();
         continue;
@@ -292,8 +295,12 @@ export class GbPlay extends EventEmitter<GbPlayEvents> {
   private decide(unit: PsEsUnit): string | null {
     if (unit.codec !== 'h264') return null;
     if (unit.pts90k !== null && unit.dts90k !== null && unit.pts90k !== unit.dts90k) return null; // B-frames reorder
-    const sps = annexBNalUnits(unit.data).find((nal) => nal.length > 0 && nalUnitType('h264', nal[0]!) === H264_NAL.sps) ?? null;
-    return passthroughProfileFor(sps);
+    return passthroughProfileFor(this.spsOf(unit));
+  }
+
+  /** The SPS NAL unit of an H.264 access unit, or null. */
+  private spsOf(unit: PsEsUnit): Buffer | null {
+    return annexBNalUnits(unit.data).find((nal) => nal.length > 0 && nalUnitType('h264', nal[0]!) === H264_NAL.sps) ?? null;
   }
 
   private async createSink(first: PsEsUnit): Promise<void> {

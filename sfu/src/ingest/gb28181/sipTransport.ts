@@ -97,7 +97,9 @@ export class SipTransport {
    * @throws Error when either cannot be bound (e.g. EADDRINUSE); nothing stays open then.
    */
   static async listen(options: SipTransportOptions): Promise<SipTransport> {
-    const udp = dgram.createSocket({ type: net.isIPv6(options.host) ? 'udp6' : 'udp4', reuseAddr: false });
+    // A 4 MiB receive buffer (the kernel caps it at net.core.rmem_max): bursts of thousands of
+    // devices registering or keeping alive at once must not overflow the default 208 KiB.
+    const udp = dgram.createSocket({ type: net.isIPv6(options.host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 * 1024 * 1024 });
     const tcp = net.createServer({ noDelay: true });
     const transport = new SipTransport(udp, tcp, options);
     tcp.maxConnections = options.maxTcpConnections ?? 20_000;

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Device, DeviceKind, GbStreamMode } from '@argus/shared';
 import type { Actor, DeviceInput, DevicePresence, DeviceRepository, SipContact } from '../store.js';
 import { definedFields, found, translateConstraint, type AuditWriter } from './sqliteSupport.js';
@@ -84,16 +84,18 @@ export class SqliteDevices implements DeviceRepository {
     return parseContact(row?.sip_contact ?? null);
   }
 
+  /** Prepared once: presence is written for every device going online or offline (thousands at once). */
+  private presenceStatements: { update: Statement; select: Statement } | null = null;
+
   async setPresence(id: string, presence: DevicePresence): Promise<Device> {
-    return this.db.transaction(() => {
-      found(this.row(id), `device ${id}`);
-      this.db
-        .prepare(
-          `UPDATE devices SET online = ?, last_seen_at = CASE WHEN ? THEN ? ELSE last_seen_at END, sip_contact = COALESCE(?, sip_contact) WHERE id = ?`,
-        )
-        .run(presence.online ? 1 : 0, presence.online ? 1 : 0, presence.at, presence.contact ? JSON.stringify(presence.contact) : null, id);
-      return toDevice(this.row(id)!);
-    })();
+    this.presenceStatements ??= {
+      update: this.db.prepare(`UPDATE devices SET online = ?, last_seen_at = CASE WHEN ? THEN ? ELSE last_seen_at END, sip_contact = COALESCE(?, sip_contact) WHERE id = ?`),
+      select: this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE id = ?`),
+    };
+    const { update, select } = this.presenceStatements;
+    const { changes } = update.run(presence.online ? 1 : 0, presence.online ? 1 : 0, presence.at, presence.contact ? JSON.stringify(presence.contact) : null, id);
+    if (changes === 0) found(undefined, `device ${id}`);
+    return toDevice(select.get(id) as Row);
   }
 
   async create(input: DeviceInput, by: Actor): Promise<Device> {
