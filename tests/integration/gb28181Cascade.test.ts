@@ -119,6 +119,18 @@ describe('GB/T 28181 cascade to a superior platform', () => {
     }, 60_000);
   }
 
+  it('refuses requests in the superior\'s name from another address', async () => {
+    const impostor = new GbDeviceSimulator({ deviceId: UPPER.serverId, password: 'x', ...LOWER, server: { host: '127.0.0.1', port: lower.gb28181!.port }, transport: 'udp', localAddress: '127.0.0.2' });
+    await impostor.start();
+    try {
+      // A Notify Keepalive From the superior's ID, sent from 127.0.0.2 instead of its 127.0.0.1.
+      expect((await impostor.keepalive()).status).toBe(403);
+      expect(lower.gbUpstream!.openDialogs).toBe(0);
+    } finally {
+      await impostor.close();
+    }
+  });
+
   it('refuses an INVITE for a channel it does not share', async () => {
     const refused = lower.gbUpstream!.counters.refusedInvites;
     await upper.store.channels.create({ id: '99010200001310009999', deviceId: 'county-platform', orgUnitId: '990000', name: 'ghost', source: { type: 'gb28181', gbChannelId: '99010200001310009999' } }, SYSTEM_ACTOR);

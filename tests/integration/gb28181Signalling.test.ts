@@ -161,6 +161,22 @@ describe('GB/T 28181 signalling over real sockets', () => {
     expect((await sim.keepalive()).status).toBe(403);
   });
 
+  it('refuses MANSCDP in a registered device\'s name from another address, and keeps serving the device', async () => {
+    const sim = await simulator();
+    expect((await sim.register()).status).toBe(200);
+    const impostor = await simulator({ localAddress: '127.0.0.2' });
+    const forbidden = gb.counters.forbidden;
+    expect((await impostor.keepalive()).status).toBe(403);
+    expect(gb.counters.forbidden).toBe(forbidden + 1);
+    expect(logLines.some((l) => l.message === 'MANSCDP request from another address than the registration refused' && l.fields.includes('127.0.0.2'))).toBe(true);
+    expect((await sim.keepalive()).status).toBe(200);
+    expect(await sfu.store.devices.sipContact(deviceId)).toMatchObject({ address: '127.0.0.1' });
+    await impostor.close();
+    const gone = offline('unregistered');
+    expect((await sim.unregister()).status).toBe(200);
+    await gone;
+  });
+
   it('registers over TCP too, and keeps serving after garbage and malformed SIP', async () => {
     const sim = await simulator({ transport: 'tcp' });
     const online = waitForEvent<Device>(gb, 'deviceOnline', (d) => d.id === deviceId, 5000, 'device online over TCP');

@@ -58,6 +58,8 @@ export interface GbDeviceOptions {
   refuseInvite?: number;
   /** Catalog items per Response message. Default 1. */
   catalogPerMessage?: number;
+  /** Local address to bind (UDP) or connect from (TCP). Default 127.0.0.1. */
+  localAddress?: string;
   /** How long to wait for a response, ms. Default 3000. */
   responseTimeoutMs?: number;
 }
@@ -101,7 +103,7 @@ export class GbDeviceSimulator {
       const udp = dgram.createSocket('udp4');
       await new Promise<void>((resolve, reject) => {
         udp.once('error', reject);
-        udp.bind(0, '127.0.0.1', () => {
+        udp.bind(0, this.options.localAddress ?? '127.0.0.1', () => {
           udp.off('error', reject);
           resolve();
         });
@@ -110,7 +112,7 @@ export class GbDeviceSimulator {
       this.localPort = udp.address().port;
       this.udp = udp;
     } else {
-      const socket = net.connect(this.options.server.port, this.options.server.host);
+      const socket = net.connect({ port: this.options.server.port, host: this.options.server.host, localAddress: this.options.localAddress ?? '127.0.0.1' });
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
         socket.once('connect', () => {
@@ -203,7 +205,7 @@ export class GbDeviceSimulator {
   }
 
   private get via(): string {
-    return `SIP/2.0/${this.options.transport.toUpperCase()} 127.0.0.1:${this.localPort};rport;branch=${generateBranch()}`;
+    return `SIP/2.0/${this.options.transport.toUpperCase()} ${this.options.localAddress ?? '127.0.0.1'}:${this.localPort};rport;branch=${generateBranch()}`;
   }
 
   private registerRequest(expires: number, authorization: string | null): SipRequest {

@@ -592,6 +592,14 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       this.reply(request, peer, 403);
       return;
     }
+    // Only the address the device registered from speaks for it: a keepalive from elsewhere would
+    // otherwise move where INVITEs and PTZ commands go. A device that moved registers again.
+    if (peer.address !== session.peer.address || peer.transport !== session.peer.transport) {
+      this.counterValues.forbidden++;
+      this.options.log.warn('MANSCDP request from another address than the registration refused', { gbId, from: `${peer.transport}:${peer.address}:${peer.port}`, registered: `${session.peer.transport}:${session.peer.address}` });
+      this.reply(request, peer, 403);
+      return;
+    }
     const contentType = (request.headers.get('Content-Type') ?? '').toLowerCase();
     if (contentType !== '' && !contentType.includes('manscdp')) {
       this.reply(request, peer, 415, [['Accept', MANSCDP_CONTENT_TYPE]]);

@@ -14,6 +14,7 @@
  *   from the ACK sends PS over RTP ({@link GbEgress}) until BYE (either side). Unknown channels get
  *   404, cameras that cannot play 480.
  * - IFameCmd from the superior asks the camera for a keyframe.
+ * - Requests that name the superior but come from another address than `upstream.host` get 403.
  */
 import { createHash } from 'node:crypto';
 import type { Channel, SfuConfig } from '@argus/shared';
@@ -223,6 +224,12 @@ export class GbUpstream {
   private async onRequest(request: SipRequest, peer: SipPeer): Promise<void> {
     const sip = this.deps.platform.sip;
     const callId = request.headers.get('Call-ID') ?? '';
+    // Requests claiming to be the superior count only from its configured address.
+    if (peer.address.replace(/^::ffff:/, '') !== this.deps.upstream.host) {
+      this.deps.log.warn('request naming the superior from another address refused', { from: `${peer.transport}:${peer.address}:${peer.port}`, method: request.method });
+      if (request.method !== 'ACK') sip.reply(request, peer, 403);
+      return;
+    }
     switch (request.method) {
       case 'MESSAGE':
         return this.onMessage(request, peer);
