@@ -43,14 +43,16 @@ export const dtlsParametersSchema = z.looseObject({
 
 /** One PTZ command of the wall's pad (see `ptz`). */
 export const ptzCommandSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('move'),
-    pan: z.enum(['left', 'right']).optional(),
-    tilt: z.enum(['up', 'down']).optional(),
-    zoom: z.enum(['in', 'out']).optional(),
-    /** Pan and tilt speed, 1–255. */
-    speed: z.number().int().min(1).max(255),
-  }),
+  z
+    .strictObject({
+      type: z.literal('move'),
+      pan: z.enum(['left', 'right']).optional(),
+      tilt: z.enum(['up', 'down']).optional(),
+      zoom: z.enum(['in', 'out']).optional(),
+      /** Pan and tilt speed, 1–255; the zoom speed (1–15) is derived from it (speed / 16). */
+      speed: z.number().int().min(1).max(255),
+    })
+    .refine((m) => m.pan !== undefined || m.tilt !== undefined || m.zoom !== undefined, { message: 'a move needs pan, tilt or zoom (use stop to stop)', path: ['pan'] }),
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('preset'), operation: z.enum(['goto', 'set', 'delete']), preset: z.number().int().min(1).max(255) }),
 ]);

@@ -235,6 +235,20 @@ describe('GB/T 28181 live play', () => {
     await expect(source(RIGS[1]!.h265).ptz({ type: 'stop' })).rejects.toThrow(/no PTZ/);
   });
 
+  it('sends a burst of PTZ commands one at a time and in order: waiting moves collapse, the stop comes last', async () => {
+    const sim = sims.get('udp')!;
+    const cam = source(RIGS[0]!.h264);
+    const before = sim.ptzCommands.length;
+    const speeds = Array.from({ length: 20 }, (_, i) => 10 + i);
+    // A held button: 20 moves in one burst, then a stop and a preset while they are in flight.
+    const moves = speeds.map((speed) => cam.ptz({ type: 'move', pan: 'right', speed }));
+    await Promise.all(moves);
+    await Promise.all([cam.ptz({ type: 'move', tilt: 'down', speed: 99 }), cam.ptz({ type: 'stop' }), cam.ptz({ type: 'preset', operation: 'goto', preset: 4 })]);
+    const got = sim.ptzCommands.slice(before).map((c) => c.decoded!);
+    // Only the last move of each burst goes out; the stop and the preset are never dropped nor reordered.
+    expect(got).toMatchObject([{ kind: 'motion', pan: 'right', panSpeed: 29 }, { kind: 'stop' }, { kind: 'preset', operation: 'goto', preset: 4 }]);
+  });
+
   it('a refused INVITE shows the channel lost with the device\'s answer, then idle again', async () => {
     const sim = sims.get('udp')!;
     (sim as unknown as { options: { refuseInvite?: number } }).options.refuseInvite = 486;

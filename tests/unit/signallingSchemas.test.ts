@@ -44,6 +44,31 @@ describe('signalling request schemas', () => {
   });
 });
 
+describe('ptz request schema', () => {
+  const ptz = signallingRequests.ptz;
+  it('takes moves with a direction and a speed, stop, and presets 1-255', () => {
+    expect(ptz.safeParse({ cameraId: 'c', command: { type: 'move', pan: 'left', tilt: 'up', speed: 200 } }).success).toBe(true);
+    expect(ptz.safeParse({ cameraId: 'c', command: { type: 'move', zoom: 'in', speed: 1 } }).success).toBe(true);
+    expect(ptz.safeParse({ cameraId: 'c', command: { type: 'stop' } }).success).toBe(true);
+    expect(ptz.safeParse({ cameraId: 'c', command: { type: 'preset', operation: 'goto', preset: 255 } }).success).toBe(true);
+  });
+
+  it('refuses a move without a direction, speeds and presets out of range, and unknown commands', () => {
+    for (const command of [
+      { type: 'move', speed: 5 },
+      { type: 'move', pan: 'left', speed: 0 },
+      { type: 'move', pan: 'left', speed: 256 },
+      { type: 'move', pan: 'up', speed: 5 },
+      { type: 'preset', operation: 'goto', preset: 0 },
+      { type: 'preset', operation: 'call', preset: 1 },
+      { type: 'reboot' },
+      { type: 'stop', extra: 1 },
+    ]) {
+      expect(ptz.safeParse({ cameraId: 'c', command }).success, JSON.stringify(command)).toBe(false);
+    }
+  });
+});
+
 describe('signalling origin policy', () => {
   it('allows non-browser clients, the wall itself and configured origins; refuses others', async () => {
     const { isOriginAllowed } = await import('@argus/sfu');

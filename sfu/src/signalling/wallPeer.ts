@@ -87,13 +87,13 @@ export class WallPeer {
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
   }
 
-  /** Audit a refused consume (out of scope). */
+  /** Audit a refused consume or PTZ request (out of scope). */
   private async refuse(detail: Record<string, unknown>, orgUnitId: string): Promise<never> {
     const { user, address } = this.principal;
     await this.track(
       this.deps.store.audit.append({ at: Date.now(), userId: user.id, username: user.username, action: 'view.denied', targetType: 'channel', targetId: String(detail.cameraId ?? detail.producerId ?? ''), orgUnitId, address, outcome: 'denied', detail }),
     );
-    this.log.warn('consume outside the user\'s area refused', { peer: this.id, user: user.username, ...detail });
+    this.log.warn('request for a camera outside the user\'s area refused', { peer: this.id, user: user.username, ...detail });
     throw new SignallingError('forbidden', 'this camera is outside your area');
   }
 

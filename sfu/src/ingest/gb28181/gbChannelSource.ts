@@ -133,6 +133,22 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
         : command.type === 'preset'
           ? presetCommand(command.operation, command.preset)
           : ptzCommand({ pan: command.pan ?? null, tilt: command.tilt ?? null, zoom: command.zoom ?? null, speed: command.speed });
+    // One command at a time, in the order given: a stop must never overtake the move it ends.
+    // A move still waiting when a later command arrives is dropped (the later one decides), so a
+    // burst of moves from a held button costs one DeviceControl, not hundreds.
+    const seq = ++this.ptzSeq;
+    const run = this.ptzQueue.then(async () => {
+      if (command.type === 'move' && seq !== this.ptzSeq) return;
+      await this.sendPtz(ptzCmd);
+    });
+    this.ptzQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private ptzQueue: Promise<void> = Promise.resolve();
+  private ptzSeq = 0;
+
+  private async sendPtz(ptzCmd: string): Promise<void> {
     const channelId = this.camera.channelGbId;
     let status: number;
     try {

@@ -23,6 +23,7 @@
 import { EventEmitter } from 'node:events';
 import type { Device, SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
+import { LogThrottle } from '../../logThrottle.js';
 import type { Store } from '../../store/store.js';
 import { syncCatalog, type CatalogSyncResult } from './gbCatalogSync.js';
 import { buildManscdpMessage, gbDate, localHostFor, MANSCDP_CONTENT_TYPE, type PlatformIdentity } from './gbRequests.js';
@@ -196,6 +197,8 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
   private readonly dialogs = new Map<string, { dialog: GbDialog; onBye: () => void; localHost: string }>();
   private transactions: SipClientTransactions | null = null;
   private checking = false;
+  /** Refusals of untrusted input are logged at a bounded rate per kind. */
+  private readonly refusals: LogThrottle;
   private superior: { id: string; handler: (request: SipRequest, peer: SipPeer) => void | Promise<void> } | null = null;
   private ssrcSequence = Math.floor(Math.random() * 10_000);
   /** Registered devices by GB/T 28181 ID. */
@@ -214,6 +217,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     super();
     this.now = options.now ?? Date.now;
     this.nonces = new DigestNonces({ now: this.now });
+    this.refusals = new LogThrottle(options.log);
     this.identity = { serverId: options.config.serverId, domainId: options.config.domainId };
     this.aggregator = new CatalogAggregator({
       idleTimeoutMs: options.config.catalogTimeoutMs,
@@ -513,14 +517,14 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     const device = gbId ? await store.devices.findByGbId(gbId) : null;
     if (!gbId || !device || device.kind !== 'gb28181') {
       this.counterValues.forbidden++;
-      log.warn('REGISTER refused: unknown device', { from: `${peer.transport}:${peer.address}:${peer.port}`, gbId: gbId ?? '(none)' });
+      this.refusals.warn('register-unknown', 'REGISTER refused: unknown device', { from: `${peer.transport}:${peer.address}:${peer.port}`, gbId: gbId ?? '(none)' });
       this.reply(request, peer, 403);
       return;
     }
     const password = await store.devices.sipSecret(device.id);
     if (password === null) {
       this.counterValues.forbidden++;
-      log.warn('REGISTER refused: the device has no SIP password', { device: device.id, gbId });
+      this.refusals.warn('register-no-password', 'REGISTER refused: the device has no SIP password', { device: device.id, gbId });
       this.reply(request, peer, 403);
       return;
     }
@@ -545,7 +549,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     if (!verdict.ok) {
       if (verdict.reason !== 'bad-nonce' && verdict.reason !== 'stale-nonce') {
         this.counterValues.authFailures++;
-        log.warn('REGISTER digest refused', { device: device.id, gbId, reason: verdict.reason, from: `${peer.address}:${peer.port}` });
+        this.refusals.warn('register-digest', 'REGISTER digest refused', { device: device.id, gbId, reason: verdict.reason, from: `${peer.address}:${peer.port}` });
       }
       if (verdict.reason === 'username-mismatch' || verdict.reason === 'not-digest' || verdict.reason === 'unsupported-algorithm') {
         this.counterValues.forbidden++;
@@ -592,11 +596,13 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       this.reply(request, peer, 403);
       return;
     }
-    // Only the address the device registered from speaks for it: a keepalive from elsewhere would
-    // otherwise move where INVITEs and PTZ commands go. A device that moved registers again.
-    if (peer.address !== session.peer.address || peer.transport !== session.peer.transport) {
+    // Only the socket the device registered from (transport, address and port) speaks for it: a
+    // keepalive or catalog from elsewhere — another host, or another socket on the same host —
+    // would otherwise keep a dead device online, rewrite its channels, or move where INVITEs and
+    // PTZ commands go. A device whose address changed gets 403 and registers again.
+    if (peer.address !== session.peer.address || peer.transport !== session.peer.transport || peer.port !== session.peer.port) {
       this.counterValues.forbidden++;
-      this.options.log.warn('MANSCDP request from another address than the registration refused', { gbId, from: `${peer.transport}:${peer.address}:${peer.port}`, registered: `${session.peer.transport}:${session.peer.address}` });
+      this.refusals.warn('manscdp-address', 'MANSCDP request from another address than the registration refused', { gbId, from: `${peer.transport}:${peer.address}:${peer.port}`, registered: `${session.peer.transport}:${session.peer.address}` });
       this.reply(request, peer, 403);
       return;
     }
@@ -610,7 +616,7 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
       parsed = parseManscdp(request.body);
     } catch (error) {
       this.counterValues.badBodies++;
-      this.options.log.warn('MANSCDP body refused', { gbId, reason: error instanceof ManscdpError ? error.reason : String(error) });
+      this.refusals.warn('manscdp-body', 'MANSCDP body refused', { gbId, reason: error instanceof ManscdpError ? error.reason : String(error) });
       this.reply(request, peer, 400);
       return;
     }
@@ -620,7 +626,6 @@ export class GbPlatform extends EventEmitter<GbPlatformEvents> {
     switch (message.kind) {
       case 'keepalive':
         this.counterValues.keepalives++;
-        session.peer = peer;
         session.lastSeenAt = at;
         await this.goOnline(session, at);
         return;

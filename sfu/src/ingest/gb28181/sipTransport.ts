@@ -58,10 +58,14 @@ export interface SipTransportOptions {
   log: Logger;
   /** Called for every parsed message. Errors it throws or rejects with are logged and counted. */
   onMessage: (message: SipMessage, peer: SipPeer) => void | Promise<void>;
-  /** Most TCP connections at once; more are refused. Default 20,000. */
+  /** Most TCP connections at once; more are refused. Default 10,000 (half the process's usual open-file limit: the HTTP port and media need the rest). */
   maxTcpConnections?: number;
+  /** Most TCP connections from one address; more are refused. Default 256 (a lower platform needs one; devices behind one NAT a few). */
+  maxTcpConnectionsPerAddress?: number;
   /** A TCP connection idle this long is closed, ms. Default 10 minutes (devices keep alive every 60 s). */
   tcpIdleTimeoutMs?: number;
+  /** A TCP connection that has not completed its first message, or sits on a partial one, this long is closed, ms. Default 30 s. */
+  tcpMessageTimeoutMs?: number;
 }
 
 const peerKey = (address: string, port: number): string => `${address}|${port}`;
@@ -82,6 +86,8 @@ export class SipTransport {
   private readonly refusals: LogThrottle;
   /** Open TCP connections by remote address and port. */
   private readonly connections = new Map<string, net.Socket>();
+  /** Open TCP connections per remote address. */
+  private readonly connectionsPerAddress = new Map<string, number>();
   private closed = false;
 
   private constructor(
@@ -102,7 +108,7 @@ export class SipTransport {
     const udp = dgram.createSocket({ type: net.isIPv6(options.host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 * 1024 * 1024 });
     const tcp = net.createServer({ noDelay: true });
     const transport = new SipTransport(udp, tcp, options);
-    tcp.maxConnections = options.maxTcpConnections ?? 20_000;
+    tcp.maxConnections = options.maxTcpConnections ?? 10_000;
     try {
       await new Promise<void>((resolve, reject) => {
         udp.once('error', reject);
@@ -224,16 +230,39 @@ export class SipTransport {
       socket.destroy();
       return;
     }
+    const perAddress = this.connectionsPerAddress.get(address) ?? 0;
+    if (perAddress >= (this.options.maxTcpConnectionsPerAddress ?? 256)) {
+      this.counters.rejected++;
+      this.refusals.warn('tcp-per-address', 'SIP TCP connection refused: too many from this address', { from: address, open: perAddress });
+      socket.destroy();
+      return;
+    }
+    this.connectionsPerAddress.set(address, perAddress + 1);
     this.counters.tcpConnections++;
     const key = peerKey(address, port);
     const peer: SipPeer = { transport: 'tcp', address, port };
     const framer = new SipStreamFramer();
     this.connections.set(key, socket);
     socket.setTimeout(this.options.tcpIdleTimeoutMs ?? 10 * 60_000, () => socket.destroy());
+    // Until a first whole message, and while a message is incomplete, the clock runs: a client
+    // that holds a connection open without speaking SIP (slowloris) is cut off.
+    const messageTimeoutMs = this.options.tcpMessageTimeoutMs ?? 30_000;
+    let messageTimer: NodeJS.Timeout | null = setTimeout(() => cutOff('no complete SIP message'), messageTimeoutMs);
+    const cutOff = (why: string) => {
+      this.counters.rejected++;
+      this.refusals.warn('tcp-timeout', 'SIP TCP connection closed', { from: `${address}:${port}`, why });
+      socket.destroy();
+    };
     socket.on('data', (chunk: Buffer) => {
       const { messages, pings, error } = framer.push(chunk);
       for (const raw of messages) this.handleBytes(raw, peer);
       for (let i = 0; i < pings; i++) socket.write('\r\n');
+      if (messages.length > 0 || pings > 0) {
+        if (messageTimer) clearTimeout(messageTimer);
+        messageTimer = framer.bufferedBytes > 0 ? setTimeout(() => cutOff('a message left incomplete'), messageTimeoutMs) : null;
+      } else if (!messageTimer && framer.bufferedBytes > 0) {
+        messageTimer = setTimeout(() => cutOff('a message left incomplete'), messageTimeoutMs);
+      }
       if (error) {
         this.counters.framingErrors++;
         this.counters.rejected++;
@@ -243,7 +272,11 @@ export class SipTransport {
     });
     socket.on('error', (error) => this.options.log.debug('SIP TCP connection error', { from: `${address}:${port}`, error }));
     socket.on('close', () => {
+      if (messageTimer) clearTimeout(messageTimer);
       if (this.connections.get(key) === socket) this.connections.delete(key);
+      const left = (this.connectionsPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.connectionsPerAddress.set(address, left);
+      else this.connectionsPerAddress.delete(address);
     });
   }
 
