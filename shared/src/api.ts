@@ -78,8 +78,11 @@ export const deviceCreate = z.strictObject({
   gbDeviceId: gbId.nullable().optional(),
   manufacturer: text(64).nullable().optional(),
   model: text(64).nullable().optional(),
-  /** GB/T 28181 SIP digest password (§9.1.2.1), write-only: absent keeps the stored one, null clears it. */
-  sipPassword: z.string().min(1).max(128).nullable().optional(),
+  /**
+   * GB/T 28181 SIP digest password (§9.1.2.1), write-only: absent keeps the stored one, null clears it.
+   * Printable ASCII without `"` or `\`: it travels into digest computations and devices' web forms.
+   */
+  sipPassword: z.string().min(1).max(128).regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/, 'printable ASCII, without " or \\').nullable().optional(),
   /** GB/T 28181 media transport; null follows the platform's default. */
   gbStreamMode: z.enum(GB_STREAM_MODES).nullable().optional(),
 });

@@ -200,6 +200,17 @@ describe('admin API', () => {
     expect((await api('POST', '/api/devices', admin(), input)).status).toBe(409);
     // kind is fixed once created.
     expect((await api('PATCH', '/api/devices/api-dev-1', admin(), { kind: 'vehicle' })).status).toBe(400);
+    // GB/T 28181 fields belong to GB/T 28181 devices; a SIP password is printable ASCII without quotes.
+    const notGb = await api('PATCH', '/api/devices/api-dev-1', admin(), { sipPassword: 'secret-123' });
+    expect(notGb.status).toBe(400);
+    expect(notGb.body.error.message).toMatch(/sipPassword: only GB\/T 28181 devices/);
+    expect((await api('POST', '/api/devices', admin(), { ...input, id: 'api-dev-2', gbStreamMode: 'udp' })).status).toBe(400);
+    const gb = { id: 'api-gb-1', orgUnitId: county2Id, kind: 'gb28181', name: 'NVR', gbDeviceId: '99010200001180000099' };
+    for (const sipPassword of ['line\nbreak', 'quo"te', 'nul\u0000', 'back\\slash', '密码']) {
+      expect((await api('POST', '/api/devices', admin(), { ...gb, sipPassword })).status, JSON.stringify(sipPassword)).toBe(400);
+    }
+    expect((await api('POST', '/api/devices', admin(), { ...gb, sipPassword: 'Good-Pass_123!', gbStreamMode: 'tcp-active' })).status).toBe(201);
+    expect((await api('DELETE', '/api/devices/api-gb-1', admin())).status).toBe(204);
   });
 
   it('creates, updates and deletes RTSP channels with a write-only password, and ingest follows', async () => {

@@ -80,13 +80,22 @@ export function addAdminRoutes(api: ApiRouteTable, deps: ApiDeps): void {
 
   // Devices.
   api.route('GET', '/api/devices', admin, async ({ principal }) => ({ devices: (await store.devices.list()).filter((d) => inScope(catalog.tree, principal, d.orgUnitId)) }));
+  /** GB/T 28181 fields belong to `gb28181` devices only (another kind would take a SIP password it can never use). */
+  const checkGbFields = (kind: string, fields: { gbDeviceId?: string | null | undefined; sipPassword?: string | null | undefined; gbStreamMode?: string | null | undefined }) => {
+    if (kind === 'gb28181') return;
+    for (const field of ['gbDeviceId', 'sipPassword', 'gbStreamMode'] as const) {
+      if (fields[field] !== undefined && fields[field] !== null) throw new ApiError('bad-request', `${field}: only GB/T 28181 devices have one`);
+    }
+  };
   api.route('POST', '/api/devices', { ...admin, body: deviceCreate }, async ({ principal, body }) => {
     requireScope(principal, body.orgUnitId, `org unit ${body.orgUnitId}`);
+    checkGbFields(body.kind, body);
     return created(await store.devices.create(body, actorOf(principal)));
   });
   api.route('PATCH', '/api/devices/:id', { ...admin, body: deviceUpdate }, async ({ principal, params, body }) => {
     const before = await load(principal, await store.devices.get(id(params)), `device ${id(params)}`);
     if (body.orgUnitId) requireScope(principal, body.orgUnitId, `org unit ${body.orgUnitId}`);
+    checkGbFields(before.kind, body);
     const device = await store.devices.update(before.id, body, actorOf(principal));
     if (device.orgUnitId !== before.orgUnitId) {
       // Channels go with their device: those that would sit outside its new unit move to it.
