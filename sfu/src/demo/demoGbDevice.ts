@@ -38,9 +38,11 @@ export async function startDemoGbDevice(store: Store, sipPort: number, log: (mes
       SYSTEM_ACTOR,
     );
   }
+  // Smaller and slower than the RTSP feeds: on 2 cores, libx265 here plus the SFU's transcode of it
+  // must not starve the rest of the demo.
   const sources = [
     new LiveEsSource({ codec: 'h264', label: 'GB28181 dome H.264', width: 640, height: 360, fps: 25 }),
-    new LiveEsSource({ codec: 'h265', label: 'GB28181 bullet H.265', width: 640, height: 360, fps: 25 }),
+    new LiveEsSource({ codec: 'h265', label: 'GB28181 bullet H.265', width: 480, height: 270, fps: 15 }),
   ];
   const simulator = new GbDeviceSimulator({
     deviceId: DEVICE_GB_ID,
