@@ -1,0 +1,4 @@
+export { FaceEngine, cosine, l2Normalise, DESCRIPTOR_LENGTH, type FaceObservation, type FaceEngineOptions } from './face/faceEngine.js';
+export { loadHuman, registerFileLoader, HUMAN_MODELS_DIR, TFJS_WASM_DIR } from './face/humanRuntime.js';
+export { FaceGallery, type GalleryMatch } from './gallery/faceGallery.js';
+export { decodeImage, MAX_IMAGE_SIDE, type RgbImage } from './media/imageDecode.js';
