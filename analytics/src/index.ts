@@ -2,3 +2,4 @@ export { FaceEngine, cosine, l2Normalise, DESCRIPTOR_LENGTH, type FaceObservatio
 export { loadHuman, registerFileLoader, HUMAN_MODELS_DIR, TFJS_WASM_DIR } from './face/humanRuntime.js';
 export { FaceGallery, type GalleryMatch } from './gallery/faceGallery.js';
 export { decodeImage, MAX_IMAGE_SIDE, type RgbImage } from './media/imageDecode.js';
+export { verificationAt, pairSimilarities, rank1, type VerificationStats } from './gallery/matchMetrics.js';
