@@ -31,6 +31,8 @@ export interface GbIngestDeps {
  */
 export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
   private readonly sources = new Map<string, CameraSource>();
+  /** GB/T 28181 channels by their device's 20-digit ID: presence events reach them without a scan of every camera. */
+  private readonly channelsByDevice = new Map<string, Set<GbChannelSource>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -52,6 +54,11 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
     }
     source.on('change', (summary) => this.emit('change', summary));
     this.sources.set(camera.id, source);
+    if (source instanceof GbChannelSource) {
+      const channels = this.channelsByDevice.get(source.camera.deviceGbId) ?? new Set();
+      channels.add(source);
+      this.channelsByDevice.set(source.camera.deviceGbId, channels);
+    }
     source.start();
   }
 
@@ -75,6 +82,7 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
         continue;
       }
       this.sources.delete(id);
+      this.forgetChannel(source);
       stopping.push(source.stop());
       if (!next || source.summary.orgUnitId !== next.orgUnitId) gone.push(source.summary);
       this.log.info(next ? 'camera source changed; restarting ingest' : 'camera removed', { camera: id });
@@ -90,9 +98,14 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
 
   /** A GB/T 28181 device registered or went offline: its channels become `idle` or `lost`. */
   setDevicePresence(deviceGbId: string, online: boolean): void {
-    for (const source of this.sources.values()) {
-      if (source instanceof GbChannelSource && source.camera.deviceGbId === deviceGbId) source.setDeviceOnline(online);
-    }
+    for (const source of this.channelsByDevice.get(deviceGbId) ?? []) source.setDeviceOnline(online);
+  }
+
+  private forgetChannel(source: CameraSource): void {
+    if (!(source instanceof GbChannelSource)) return;
+    const channels = this.channelsByDevice.get(source.camera.deviceGbId);
+    channels?.delete(source);
+    if (channels?.size === 0) this.channelsByDevice.delete(source.camera.deviceGbId);
   }
 
   /** The source whose current video or audio producer is `producerId`. */
@@ -116,5 +129,6 @@ export class CameraRegistry extends EventEmitter<CameraRegistryEvents> {
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map((source) => source.stop()));
     this.sources.clear();
+    this.channelsByDevice.clear();
   }
 }
