@@ -5,29 +5,14 @@
  * loopback port, and answers samples (CPU, memory, counters, event-loop delay) over IPC until
  * told to stop. Exits when the benchmark goes away.
  */
-import net from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseSfuConfig } from '@argus/shared';
-import { createLogger, freeUdpPort, GbPlatform, openSqliteStore, type GbOfflineReason, type Store } from '@argus/sfu';
+import { createLogger, freeSipPort, GbPlatform, openSqliteStore, type GbOfflineReason, type Store } from '@argus/sfu';
 import type { FromPlatform, PlatformFinal, PlatformLaunch, PlatformSample, ToPlatform } from './platformIpc.js';
 
 function send(message: FromPlatform, then?: () => void): void {
   if (!process.send) throw new Error('platformProcess.js must be started by child_process.fork');
   process.send(message, undefined, undefined, () => then?.());
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 a moment ago (SIP listens on both). */
-async function freeSipPort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freeUdpPort();
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (tcpFree) return port;
-  }
-  throw new Error('no port free for both UDP and TCP');
 }
 
 async function startPlatform(launch: PlatformLaunch, store: Store): Promise<GbPlatform> {

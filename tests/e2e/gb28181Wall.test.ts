@@ -10,7 +10,7 @@ import { launchChromium } from '../support/browser.js';
 import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
 import { freeSipPort } from '@argus/sfu';
 import { RENDERER_DIST, sharedData, TEST_OUTPUT } from '../support/paths.js';
-import { waitForEvent } from '../support/waitFor.js';
+import { waitForEvent, waitUntil } from '../support/waitFor.js';
 import { expectAdvancingFrames, lumaOf } from '../support/wallPage.js';
 
 /**
@@ -145,12 +145,3 @@ describe('GB/T 28181 channels on the wall', () => {
     expect(sims.every((s) => s.streams.size === 0)).toBe(true);
   });
 });
-
-/** Poll a counter the simulator updates from its socket callbacks. */
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

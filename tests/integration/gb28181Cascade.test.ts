@@ -7,7 +7,7 @@ import { startSfu, SYSTEM_ACTOR, type GbCatalogUpdate, type SfuHandle } from '@a
 import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
 import { freeSipPort } from '@argus/sfu';
 import { sharedData } from '../support/paths.js';
-import { waitForEvent } from '../support/waitFor.js';
+import { waitForEvent, waitUntil } from '../support/waitFor.js';
 
 /**
  * Cascade upward, with two real SFUs on loopback: a county platform (the lower, with a simulated
@@ -139,12 +139,3 @@ describe('GB/T 28181 cascade to a superior platform', () => {
     expect(lower.gbUpstream!.counters.refusedInvites).toBe(refused + 1);
   });
 });
-
-/** Poll counters that change from socket callbacks and stats (no event to wait on). */
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -9,7 +9,7 @@ import type { CameraLease } from '../../sfu/src/ingest/cameraSource.js';
 import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
 import { freeSipPort } from '@argus/sfu';
 import { sharedData } from '../support/paths.js';
-import { waitForEvent } from '../support/waitFor.js';
+import { waitForEvent, waitUntil } from '../support/waitFor.js';
 
 /**
  * Fuzzing GB/T 28181 media over real sockets: while two channels play, 1,000 mutated PS/RTP
@@ -179,12 +179,3 @@ describe('GB/T 28181 media under fuzzing', () => {
     expect((await fetch(new URL('/healthz', sfu.url))).status).toBe(200);
   }, 90_000);
 });
-
-/** Poll a condition fed by socket callbacks and stats (no event to wait on). */
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,7 +10,7 @@ import { startSfu, SYSTEM_ACTOR, type GbCatalogUpdate, type SfuHandle } from '@a
 import { GbDeviceSimulator } from '../../sfu/src/demo/gbDeviceSimulator.js';
 import { freeSipPort } from '@argus/sfu';
 import { sharedData } from '../support/paths.js';
-import { waitForEvent } from '../support/waitFor.js';
+import { waitForEvent, waitUntil } from '../support/waitFor.js';
 import { parsePtzCommand } from '../../sfu/src/ingest/gb28181/manscdp/index.js';
 import type { GbChannelSource } from '../../sfu/src/ingest/gb28181/gbChannelSource.js';
 import type { CameraLease } from '../../sfu/src/ingest/cameraSource.js';
@@ -274,12 +274,3 @@ describe('GB/T 28181 live play', () => {
     await stateOf(RIGS[2]!.h264, 'idle');
   }, 30_000);
 });
-
-/** Poll a condition the simulator updates from its socket callbacks (no event to wait on). */
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

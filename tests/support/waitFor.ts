@@ -23,3 +23,16 @@ export function waitForEvent<T>(emitter: Listenable, event: string, predicate: (
     emitter.on(event, listener);
   });
 }
+
+/**
+ * Resolve once `condition` holds, checking every 20 ms; reject after `timeoutMs` with `what` in
+ * the message. For state with no event to wait on: counters a device simulator updates from its
+ * socket callbacks, producer stats.
+ */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

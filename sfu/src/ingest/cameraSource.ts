@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { CameraSummary, PtzRequestCommand } from '@argus/shared';
+import type { CameraState, CameraSummary, PtzRequestCommand } from '@argus/shared';
 import type { CameraLabels, IngestCamera } from './ingestCamera.js';
 
 /** A viewer's hold on a camera's live video producer; release it when the consumer closes. */
@@ -51,4 +51,28 @@ export interface CameraSource {
   killNow(): void;
   /** Stop for good. */
   stop(): Promise<void>;
+}
+
+/** A new camera's summary: no producers, no codec yet, in `state` since now. */
+export function initialSummary(camera: IngestCamera, state: CameraState, lastError: string | null = null): CameraSummary {
+  return {
+    id: camera.id,
+    name: camera.name,
+    orgUnitId: camera.orgUnitId,
+    orgUnitName: camera.orgUnitName,
+    state,
+    videoProducerId: null,
+    audioProducerId: null,
+    sourceCodec: null,
+    videoPath: null,
+    lastError,
+    since: Date.now(),
+    ptz: camera.ptz,
+  };
+}
+
+/** `summary` with `patch` applied; `since` moves to now only when the state changes. */
+export function patchSummary(summary: CameraSummary, patch: Partial<CameraSummary>): CameraSummary {
+  const stateChanged = patch.state !== undefined && patch.state !== summary.state;
+  return { ...summary, ...patch, since: stateChanged ? Date.now() : summary.since };
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { backoffDelayMs, type CameraSummary, type PtzRequestCommand } from '@argus/shared';
-import { CameraCommandError, CameraUnavailableError, type CameraLease, type CameraSource } from '../cameraSource.js';
+import { CameraCommandError, CameraUnavailableError, initialSummary, patchSummary, type CameraLease, type CameraSource } from '../cameraSource.js';
 import type { CameraLabels, GbIngestCamera } from '../ingestCamera.js';
 import { GbPlay, type GbMediaCounters, type GbPlayDeps } from './gbPlay.js';
 import { GbPlayError } from './gbPlatform.js';
@@ -37,20 +37,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
     private readonly deps: GbPlayDeps,
   ) {
     super();
-    this.summaryValue = {
-      id: camera.id,
-      name: camera.name,
-      orgUnitId: camera.orgUnitId,
-      orgUnitName: camera.orgUnitName,
-      state: camera.deviceOnline ? 'idle' : 'lost',
-      videoProducerId: null,
-      audioProducerId: null,
-      sourceCodec: null,
-      videoPath: null,
-      lastError: camera.deviceOnline ? null : 'the device is offline',
-      since: Date.now(),
-      ptz: camera.ptz,
-    };
+    this.summaryValue = camera.deviceOnline ? initialSummary(camera, 'idle') : initialSummary(camera, 'lost', 'the device is offline');
   }
 
   get summary(): CameraSummary {
@@ -170,8 +157,7 @@ export class GbChannelSource extends EventEmitter<{ change: [CameraSummary] }> i
   }
 
   private update(patch: Partial<CameraSummary>): void {
-    const stateChanged = patch.state !== undefined && patch.state !== this.summaryValue.state;
-    this.summaryValue = { ...this.summaryValue, ...patch, since: stateChanged ? Date.now() : this.summaryValue.since };
+    this.summaryValue = patchSummary(this.summaryValue, patch);
     this.emit('change', this.summaryValue);
   }
 

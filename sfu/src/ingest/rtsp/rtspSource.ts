@@ -5,7 +5,7 @@ import type { types } from 'mediasoup';
 import { backoffDelayMs, type CameraSummary, type SfuConfig } from '@argus/shared';
 import type { Logger } from '../../log.js';
 import type { CameraLabels, RtspIngestCamera } from '../ingestCamera.js';
-import { CameraCommandError, CameraUnavailableError, type CameraLease, type CameraSource } from '../cameraSource.js';
+import { CameraCommandError, CameraUnavailableError, initialSummary, patchSummary, type CameraLease, type CameraSource } from '../cameraSource.js';
 import { h264ProducerRtpParameters, opusProducerRtpParameters } from '../../media/mediaCodecs.js';
 import { createRtpTarget } from '../../media/plainRtpTarget.js';
 import { buildFfmpegIngestArgs, decideVideoPath, withCredentials, type RtpTarget } from './ingestPlan.js';
@@ -63,20 +63,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> implements Camera
     private readonly log: Logger,
   ) {
     super();
-    this.summaryValue = {
-      id: camera.id,
-      name: camera.name,
-      orgUnitId: camera.orgUnitId,
-      orgUnitName: camera.orgUnitName,
-      state: 'connecting',
-      videoProducerId: null,
-      audioProducerId: null,
-      sourceCodec: null,
-      videoPath: null,
-      lastError: null,
-      since: Date.now(),
-      ptz: camera.ptz,
-    };
+    this.summaryValue = initialSummary(camera, 'connecting');
   }
 
   get summary(): CameraSummary {
@@ -124,8 +111,7 @@ export class RtspSource extends EventEmitter<RtspSourceEvents> implements Camera
   }
 
   private update(patch: Partial<CameraSummary>): void {
-    const stateChanged = patch.state !== undefined && patch.state !== this.summaryValue.state;
-    this.summaryValue = { ...this.summaryValue, ...patch, since: stateChanged ? Date.now() : this.summaryValue.since };
+    this.summaryValue = patchSummary(this.summaryValue, patch);
     this.emit('change', this.summaryValue);
   }
 
