@@ -3,3 +3,6 @@ export { loadHuman, registerFileLoader, HUMAN_MODELS_DIR, TFJS_WASM_DIR } from '
 export { FaceGallery, type GalleryMatch } from './gallery/faceGallery.js';
 export { decodeImage, MAX_IMAGE_SIDE, type RgbImage } from './media/imageDecode.js';
 export { verificationAt, pairSimilarities, rank1, type VerificationStats } from './gallery/matchMetrics.js';
+export { PamStream } from './media/pamStream.js';
+export { readVideoFrames, analysisFilter, type VideoFrame, type VideoFrameOptions } from './media/videoFrames.js';
+export { cropImage, encodeJpeg, type Box } from './media/snapshot.js';

@@ -184,6 +184,46 @@ export const sfuConfigSchema = z
           .optional(),
       })
       .prefault({}),
+    /**
+     * The analytics worker (face sign-in, behaviour alerts): separate processes started and
+     * restarted by the SFU, each consuming the cameras it is given through a PlainTransport.
+     */
+    analytics: z
+      .strictObject({
+        /** Start the workers. Off: no sign-in, no alerts, and enrolment answers 503. */
+        enabled: z.boolean().default(false),
+        /** Worker processes; each keeps one core busy (tfjs-backend-wasm, one thread). 0: one per core. */
+        workers: z.number().int().min(0).max(64).default(1),
+        /** Frames a second decoded from each sign-in camera. */
+        fps: z.number().min(0.2).max(30).default(5),
+        /** Frames a second analysed on cameras with behaviour rules only (person detection costs ~300 ms a frame). */
+        behaviourFps: z.number().min(0.2).max(30).default(2),
+        /** Frames are scaled down to at most this width before analysis, px. */
+        maxWidth: z.number().int().min(160).max(3840).default(960),
+        /**
+         * Cosine similarity at or above which a face matches an enrolled person. Default 0.62:
+         * measured on 178 labelled photos of 41 people (`npm run bench:analytics`), 0.627 gives a
+         * false-accept rate of 1e-3 per comparison with 62 % of genuine pairs accepted.
+         */
+        matchThreshold: z.number().min(0).max(1).default(0.62),
+        /** Consecutive analysed frames a track must match the same person before it signs in. */
+        signInFrames: z.number().int().min(1).max(100).default(3),
+        /** Human's liveness score (0-1) a face must reach to sign in. */
+        livenessThreshold: z.number().min(0).max(1).default(0.5),
+        /** Smallest face width for sign-in and for enrolment photos, px. */
+        minFaceWidthPx: z.number().int().min(16).max(1024).default(48),
+        /** Keep enrolment photos with the descriptors (off: only descriptors are stored). */
+        storePhotos: z.boolean().default(false),
+        /** Time zone of the sign-in day (one sign-in per person per day per site). */
+        timeZone: z.string().min(1).max(64).default('Asia/Shanghai'),
+        /** Snapshots of faces nobody matched are deleted after this long, hours. */
+        unknownFaceRetentionH: z.number().min(0).max(24 * 365).default(24),
+        /** Sign-in and alert snapshots are deleted after this long, days (the records stay). */
+        captureRetentionDays: z.number().min(1).max(3650).default(90),
+        /** A worker that dies is restarted after this delay, doubling up to 30 s, ms. */
+        restartDelayMs: z.number().int().min(10).max(60_000).default(1000),
+      })
+      .prefault({}),
     cameras: z.array(cameraConfigSchema).max(4096).default([]),
   })
   .superRefine((config, ctx) => {

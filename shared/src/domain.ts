@@ -106,6 +106,12 @@ export const PERMISSIONS = {
   'audit.read': ['auditor'],
   /** Read and manage supervised persons (sensitive personal data). */
   'persons.manage': ['supervisor'],
+  /** See contactless sign-ins (and their snapshots) of supervised persons in their area. */
+  'signins.read': ['operator', 'supervisor'],
+  /** Receive, view and acknowledge behaviour alerts of cameras in their area. */
+  'alerts.handle': ['operator', 'supervisor'],
+  /** Draw behaviour rules and mark sign-in points on cameras in their area. */
+  'analytics.configure': ['operator', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -162,7 +168,11 @@ export type AuditOutcome = 'ok' | 'denied' | 'failed';
  * - `auth.login`, `auth.login-failed` (detail.reason: `unknown-user`, `wrong-password`, `disabled`, `rate-limited`), `auth.logout`, `auth.password-change` (a user's own);
  * - `view.start`, `view.stop`, `view.denied`; `access.denied` (an API route the user's roles do not allow);
  * - `admin.create`, `admin.update`, `admin.delete` (target type names the entity);
- * - `audit.export`; `persons.read`.
+ * - `audit.export`; `persons.read`;
+ * - `faces.enrol`, `faces.read`, `faces.delete` (a person's face templates), `faces.match` (the
+ *   analytics worker matched a supervised person: a sign-in), `signins.read`, `snapshot.read`
+ *   (a sign-in, alert or enrolment picture was viewed), `alert.raise`, `alert.ack`,
+ *   `analytics.configure` (rules or sign-in point of a camera), `retention.purge`.
  */
 export type AuditAction =
   | 'auth.login'
@@ -177,7 +187,17 @@ export type AuditAction =
   | 'admin.update'
   | 'admin.delete'
   | 'audit.export'
-  | 'persons.read';
+  | 'persons.read'
+  | 'faces.enrol'
+  | 'faces.read'
+  | 'faces.delete'
+  | 'faces.match'
+  | 'signins.read'
+  | 'snapshot.read'
+  | 'alert.raise'
+  | 'alert.ack'
+  | 'analytics.configure'
+  | 'retention.purge';
 
 /** One append-only audit row. */
 export interface AuditEntry {

@@ -6,3 +6,5 @@ export * from './signalling.js';
 export * from './validation.js';
 export * from './domain.js';
 export * from './prng.js';
+export * from './analytics.js';
+export * from './analyticsProtocol.js';

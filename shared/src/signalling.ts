@@ -1,3 +1,4 @@
+import type { BehaviourAlert, SignInRecord } from './analytics.js';
 import { z } from 'zod';
 import type { CameraSummary } from './camera.js';
 
@@ -149,4 +150,14 @@ export interface ServerEvents {
   sessionEnded: (event: { reason: 'logout' | 'expired' | 'revoked' }) => void;
   /** A consumer of this wall was closed by the SFU (its producer went away). */
   consumerClosed: (event: { consumerId: string; reason: 'producer-closed' | 'transport-closed' }) => void;
+  /**
+   * A supervised person signed in at a sign-in camera. Sent only to users with `signins.read`
+   * whose area holds the person's org unit; the snapshot is fetched (and audited) separately
+   * from `GET /api/sign-ins/:id/snapshot`.
+   */
+  signIn: (record: SignInRecord) => void;
+  /** A behaviour rule fired on a camera in the user's area (users with `alerts.handle`). */
+  alert: (alert: BehaviourAlert) => void;
+  /** Someone acknowledged an alert: every wall showing it closes its pop-up. */
+  alertAcknowledged: (event: { id: number; acknowledgedAt: number; acknowledgedBy: string }) => void;
 }
