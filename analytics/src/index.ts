@@ -6,3 +6,4 @@ export { verificationAt, pairSimilarities, rank1, type VerificationStats } from 
 export { PamStream } from './media/pamStream.js';
 export { readVideoFrames, analysisFilter, type VideoFrame, type VideoFrameOptions } from './media/videoFrames.js';
 export { cropImage, encodeJpeg, type Box } from './media/snapshot.js';
+export { IouTracker, iou, type Track, type IouTrackerOptions } from './tracking/iouTracker.js';
