@@ -13,12 +13,13 @@ import { DEVICE_KINDS, GB_STREAM_MODES, ORG_LEVELS, ROLES, type AuditEntry, type
  * Errors: `{ error: { code, message } }` with status 400 `bad-request`, 401 `unauthenticated`,
  * 403 `forbidden`, 403 `password-change-required` (the user must set a new password first:
  * only `GET /api/auth/me`, `POST /api/auth/password` and `POST /api/auth/logout` work until
- * then), 404 `not-found`, 409 `conflict`, 429 `rate-limited` (with `Retry-After`, s), 500 `internal`.
+ * then), 404 `not-found`, 409 `conflict`, 429 `rate-limited` (with `Retry-After`, s), 500 `internal`, 503 `unavailable` (the analytics
+ * worker is not running).
  *
  * Everything a user reads or writes is limited to their org unit and its subtree.
  */
 
-export type ApiErrorCode = 'bad-request' | 'unauthenticated' | 'forbidden' | 'password-change-required' | 'not-found' | 'conflict' | 'rate-limited' | 'internal';
+export type ApiErrorCode = 'bad-request' | 'unauthenticated' | 'forbidden' | 'password-change-required' | 'not-found' | 'conflict' | 'rate-limited' | 'unavailable' | 'internal';
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string };
 }
@@ -234,6 +235,18 @@ export const API_ROUTES = [
   { method: 'POST', path: '/api/persons', permission: 'persons.manage', body: 'personCreate', returns: '201 SupervisedPerson' },
   { method: 'PATCH', path: '/api/persons/:id', permission: 'persons.manage', body: 'personUpdate', returns: 'SupervisedPerson' },
   { method: 'DELETE', path: '/api/persons/:id', permission: 'persons.manage', returns: '204' },
+  { method: 'GET', path: '/api/persons/:id/faces', permission: 'persons.manage', returns: '{ templates: FaceTemplate[] } (audited faces.read)' },
+  { method: 'POST', path: '/api/persons/:id/faces', permission: 'persons.manage', body: 'faceEnrolInput', returns: 'FaceEnrolResult: each photo enrolled or refused with its reason (audited faces.enrol); 503 without an analytics worker' },
+  { method: 'DELETE', path: '/api/persons/:id/faces/:templateId', permission: 'persons.manage', returns: '204 (audited faces.delete); the gallery forgets it at once' },
+  { method: 'GET', path: '/api/persons/:id/faces/:templateId/photo', permission: 'persons.manage', returns: 'image/jpeg when photos are kept (audited snapshot.read)' },
+  { method: 'GET', path: '/api/channels/:id/analytics', permission: 'analytics.configure', returns: 'ChannelAnalytics (sign-in point, behaviour rules)' },
+  { method: 'PUT', path: '/api/channels/:id/analytics', permission: 'analytics.configure', body: 'channelAnalyticsInput', returns: 'ChannelAnalytics (audited analytics.configure); the worker picks it up at once' },
+  { method: 'GET', path: '/api/sign-ins', permission: 'signins.read', query: 'signInQuery', returns: '{ signIns: SignInRecord[] } of persons in your area, newest first (audited signins.read)' },
+  { method: 'GET', path: '/api/sign-ins/:id/snapshot', permission: 'signins.read', returns: 'image/jpeg face crop (audited snapshot.read)' },
+  { method: 'GET', path: '/api/alerts', permission: 'alerts.handle', query: 'alertQuery', returns: '{ alerts: BehaviourAlert[] } of cameras in your area, newest first' },
+  { method: 'GET', path: '/api/alerts/:id/snapshot', permission: 'alerts.handle', returns: 'image/jpeg frame of the alert (audited snapshot.read)' },
+  { method: 'POST', path: '/api/alerts/:id/ack', permission: 'alerts.handle', returns: 'BehaviourAlert, acknowledged (audited alert.ack); every wall gets alertAcknowledged' },
+  { method: 'GET', path: '/api/analytics/status', permission: 'alerts.handle', returns: 'AnalyticsStatus: workers, analysed cameras, gallery size' },
   { method: 'GET', path: '/api/audit', permission: 'audit.read', query: 'auditQuery', returns: 'AuditPage, newest first' },
   { method: 'GET', path: '/api/audit.csv', permission: 'audit.read', query: 'auditQuery (limit up to 100000)', returns: 'text/csv (UTF-8 with BOM); the export is itself audited' },
 ] as const;

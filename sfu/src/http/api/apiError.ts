@@ -12,6 +12,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   'not-found': 404,
   conflict: 409,
   'rate-limited': 429,
+  unavailable: 503,
   internal: 500,
 };
 
