@@ -7,6 +7,7 @@ import { CameraRegistry } from './ingest/cameraRegistry.js';
 import { GbPlatform } from './ingest/gb28181/gbPlatform.js';
 import { GbUpstream } from './ingest/gb28181/gbUpstream.js';
 import { WorkerPool } from './media/workerPool.js';
+import { AnalyticsService } from './analytics/analyticsService.js';
 import { createHttpServer } from './http/httpServer.js';
 import { createApi } from './http/api/api.js';
 import { attachSignalling } from './signalling/signallingServer.js';
@@ -30,6 +31,8 @@ export interface SfuHandle {
   gb28181: GbPlatform | null;
   /** The cascade to a superior platform when `config.gb28181.upstream` is set, else null. */
   gbUpstream: GbUpstream | null;
+  /** The analytics workers when `config.analytics.enabled`, else null. */
+  analytics: AnalyticsService | null;
   /** What the first start created (the admin's one-time password) and imported. */
   bootstrap: BootstrapResult;
   /** Stop ingest, close walls' connections (their views recorded as ended), stop the workers, the HTTP server and the store. */
@@ -42,6 +45,8 @@ export interface StartSfuOptions {
   log?: Logger;
   /** What to do when a mediasoup worker dies; default: log and exit(1) for the supervisor to restart us. */
   onWorkerDied?: (error: Error) => void;
+  /** The analytics worker's entry point (tests); default the analytics workspace's build. */
+  analyticsWorkerEntry?: string;
 }
 
 /**
@@ -59,6 +64,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
   let pool: WorkerPool | null = null;
   let cameras: CameraRegistry | null = null;
   let gb28181: GbPlatform | null = null;
+  let analytics: AnalyticsService | null = null;
   const killIngest = () => cameras?.killAllNow();
   try {
     // A previous run that died left views open: close them at its last heartbeat.
@@ -108,7 +114,10 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       gb28181.on('deviceOnline', (device) => device.gbDeviceId && registry.setDevicePresence(device.gbDeviceId, true));
       gb28181.on('deviceOffline', (device) => device.gbDeviceId && registry.setDevicePresence(device.gbDeviceId, false));
     }
-    const api = createApi({ store, auth, catalog, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });
+    if (config.analytics.enabled) {
+      analytics = await AnalyticsService.start({ config: config.analytics, store, cameras, log: log.child('analytics'), ...(options.analyticsWorkerEntry ? { workerEntry: options.analyticsWorkerEntry } : {}) });
+    }
+    const api = createApi({ store, auth, catalog, analytics, analyticsConfig: config.analytics, allowedOrigins: config.http.allowedOrigins, secureCookie: config.auth.secureCookie, log: log.child('api') });
     const httpServer = createHttpServer({ staticDir: options.staticDir, cameras, api, log: log.child('http') });
     const signalling = attachSignalling(httpServer, {
       pool,
@@ -121,6 +130,12 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       log: log.child('signalling'),
     });
 
+    analytics?.setNotifier({
+      signIn: (record) => signalling.notify('signIn', record, record.orgUnitId, 'signins.read'),
+      alert: (alert) => signalling.notify('alert', alert, alert.orgUnitId, 'alerts.handle'),
+      alertAcknowledged: (alert) =>
+        signalling.notify('alertAcknowledged', { id: alert.id, acknowledgedAt: alert.acknowledgedAt ?? Date.now(), acknowledgedBy: alert.acknowledgedBy ?? '' }, alert.orgUnitId, 'alerts.handle'),
+    });
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.http.port, config.http.host, () => {
@@ -138,6 +153,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     const registry = cameras;
     const workers = pool;
     const gbPlatform = gb28181;
+    const analyticsService = analytics;
     return {
       url: `http://${host}:${port}/`,
       port,
@@ -148,9 +164,11 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
       catalog,
       gb28181: gbPlatform,
       gbUpstream: upstream,
+      analytics: analyticsService,
       bootstrap,
       async close() {
         process.off('exit', killIngest);
+        await analyticsService?.close();
         await upstream?.close();
         await gbPlatform?.close();
         await signalling.close();
@@ -169,6 +187,7 @@ export async function startSfu(config: SfuConfig, options: StartSfuOptions): Pro
     process.off('exit', killIngest);
     if (heartbeat) clearInterval(heartbeat);
     if (housekeeping) clearInterval(housekeeping);
+    await analytics?.close();
     await gb28181?.close();
     await cameras?.close();
     await pool?.close();

@@ -66,7 +66,7 @@ describe('migrations', () => {
   it('bring an empty file to the latest schema with WAL journaling, and foreign keys enforced', async () => {
     const file = newFile();
     const store = open(file);
-    expect(LATEST_SCHEMA_VERSION).toBe(5);
+    expect(LATEST_SCHEMA_VERSION).toBe(6);
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     // Hashes, RTSP credentials and personal data: readable by the owner only.
     expect(statSync(file).mode & 0o777).toBe(0o600);

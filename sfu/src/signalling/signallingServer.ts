@@ -3,6 +3,7 @@ import { Server as SocketIoServer, type Socket } from 'socket.io';
 import {
   describeIssues,
   type CameraSummary,
+  type Permission,
   signallingRequests,
   type ServerEvents,
   type SfuConfig,
@@ -37,6 +38,11 @@ export interface SignallingDeps {
 
 export interface Signalling {
   io: SocketIoServer;
+  /**
+   * Push an analytics event to the walls of users who hold `permission` and whose area holds
+   * `orgUnitId` (a sign-in goes by the person's org unit, an alert by the camera's).
+   */
+  notify<E extends 'signIn' | 'alert' | 'alertAcknowledged'>(event: E, payload: Parameters<ServerEvents[E]>[0], orgUnitId: string, permission: Permission): void;
   /** Close every connection and wait until their live views are recorded as ended. */
   close(): Promise<void>;
 }
@@ -207,6 +213,20 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
 
   return {
     io,
+    notify(event, payload, orgUnitId, permission) {
+      const rooms = roomsFor(orgUnitId);
+      if (rooms.length === 0) return;
+      void io
+        .in(rooms)
+        .fetchSockets()
+        .then((sockets) => {
+          for (const socket of sockets) {
+            const principal = socket.data.principal as Principal | undefined;
+            if (principal && can(principal, permission)) (socket.emit as (name: string, body: unknown) => void)(event, payload);
+          }
+        })
+        .catch((error: Error) => log.error('analytics event not delivered', { event, error }));
+    },
     async close() {
       deps.cameras.off('change', onChange);
       deps.cameras.off('removed', onRemoved);

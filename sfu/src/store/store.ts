@@ -3,15 +3,21 @@ import type {
   AuditEntry,
   AuditOutcome,
   AuditPage,
+  BehaviourAlert,
+  BehaviourRule,
   Channel,
+  ChannelAnalytics,
+  ChannelAnalyticsInput,
   ChannelSourceInput,
   CommandCentre,
   Device,
   DeviceKind,
+  FaceTemplate,
   GbStreamMode,
   LiveView,
   OrgUnit,
   Role,
+  SignInRecord,
   SupervisedPerson,
   User,
 } from '@argus/shared';
@@ -283,6 +289,102 @@ export interface ServerStateRepository {
   setSetting(key: string, value: string): Promise<void>;
 }
 
+/** Per-camera analytics settings (sign-in point, behaviour rules). */
+export interface ChannelAnalyticsRepository {
+  list(): Promise<ChannelAnalytics[]>;
+  get(channelId: string): Promise<ChannelAnalytics | null>;
+  /** Replace a camera's settings; audited `analytics.configure`. @throws NotFoundError for an unknown channel */
+  set(channelId: string, input: ChannelAnalyticsInput, by: Actor): Promise<ChannelAnalytics>;
+}
+
+export interface FaceTemplateInput {
+  personId: string;
+  /** L2-normalised descriptor (1024 floats for Human's faceres). */
+  descriptor: Float32Array;
+  /** The enrolment photo (JPEG), or null when photos are not kept. */
+  photo: Uint8Array | null;
+  faceWidthPx: number;
+  score: number;
+}
+
+/** Enrolled face descriptors of supervised persons (sensitive: every change audited). */
+export interface FaceTemplateRepository {
+  listForPerson(personId: string): Promise<FaceTemplate[]>;
+  /** Every descriptor, for the matching gallery. */
+  allDescriptors(): Promise<Array<{ templateId: string; personId: string; descriptor: Float32Array }>>;
+  /** Add templates of one person in one transaction; audited `faces.enrol`. @throws NotFoundError for an unknown person */
+  add(templates: FaceTemplateInput[], by: Actor): Promise<FaceTemplate[]>;
+  /** Audited `faces.delete`. @throws NotFoundError */
+  delete(personId: string, templateId: string, by: Actor): Promise<void>;
+  photo(personId: string, templateId: string): Promise<Uint8Array | null>;
+}
+
+export interface SignInInput {
+  personId: string;
+  siteOrgUnitId: string;
+  channelId: string;
+  channelName: string;
+  day: string;
+  at: number;
+  similarity: number;
+  live: number;
+  real: number;
+  snapshot: Uint8Array | null;
+}
+
+/** Contactless sign-ins: one per person, day and site. */
+export interface SignInRepository {
+  /**
+   * Record a sign-in with its audit row (`faces.match`, by the server) in one transaction.
+   * @returns the record, or null when the person already signed in that day at that site
+   */
+  record(input: SignInInput): Promise<SignInRecord | null>;
+  /** Newest first; `orgUnitIds` null means every person. */
+  list(filter: { day?: string; orgUnitIds: ReadonlySet<string> | null; limit: number }): Promise<SignInRecord[]>;
+  get(id: number): Promise<SignInRecord | null>;
+  snapshot(id: number): Promise<Uint8Array | null>;
+}
+
+export interface AlertInput {
+  channelId: string;
+  channelName: string;
+  orgUnitId: string;
+  rule: Pick<BehaviourRule, 'id' | 'kind' | 'name' | 'zone'>;
+  at: number;
+  detail: Record<string, unknown>;
+  snapshot: Uint8Array | null;
+}
+
+/** Behaviour alerts. */
+export interface AlertRepository {
+  /** Record an alert with its audit row (`alert.raise`, by the server). */
+  record(input: AlertInput): Promise<BehaviourAlert>;
+  /** Newest first; `orgUnitIds` null means every camera. */
+  list(filter: { open?: boolean; orgUnitIds: ReadonlySet<string> | null; limit: number }): Promise<BehaviourAlert[]>;
+  get(id: number): Promise<BehaviourAlert | null>;
+  snapshot(id: number): Promise<Uint8Array | null>;
+  /** Acknowledge (idempotent: a second acknowledgement keeps the first); audited `alert.ack`. @throws NotFoundError */
+  acknowledge(id: number, by: Actor): Promise<BehaviourAlert>;
+}
+
+/** What one retention pass deleted. */
+export interface CapturePurge {
+  unknownFaces: number;
+  signInSnapshots: number;
+  alertSnapshots: number;
+}
+
+/** Faces that matched nobody, and retention of every capture. */
+export interface CaptureRepository {
+  recordUnknownFace(channelId: string, at: number, snapshot: Uint8Array): Promise<number>;
+  /**
+   * Delete unknown faces captured before `unknownBefore` and the snapshots (not the records) of
+   * sign-ins and alerts before `capturesBefore`, epoch ms; audited `retention.purge` when anything went.
+   */
+  purge(unknownBefore: number, capturesBefore: number): Promise<CapturePurge>;
+  unknownFaceCount(): Promise<number>;
+}
+
 export interface Store {
   readonly orgUnits: OrgUnitRepository;
   readonly centres: CentreRepository;
@@ -294,6 +396,11 @@ export interface Store {
   readonly views: LiveViewRepository;
   readonly audit: AuditRepository;
   readonly server: ServerStateRepository;
+  readonly channelAnalytics: ChannelAnalyticsRepository;
+  readonly faceTemplates: FaceTemplateRepository;
+  readonly signIns: SignInRepository;
+  readonly alerts: AlertRepository;
+  readonly captures: CaptureRepository;
   /** Schema version after migrations. */
   readonly schemaVersion: number;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { addAdminRoutes } from './adminRoutes.js';
+import { addAnalyticsRoutes } from './analyticsRoutes.js';
 import { addAuditRoutes } from './auditRoutes.js';
 import { addAuthRoutes } from './authRoutes.js';
 import { addPersonRoutes } from './personRoutes.js';
@@ -12,6 +13,7 @@ export function createApi(deps: ApiDeps): Api {
   addAuthRoutes(table, deps);
   addAdminRoutes(table, deps);
   addPersonRoutes(table, deps);
+  addAnalyticsRoutes(table, deps);
   addAuditRoutes(table, deps);
   return table;
 }

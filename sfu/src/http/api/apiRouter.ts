@@ -1,3 +1,5 @@
+import type { SfuConfig } from '@argus/shared';
+import type { AnalyticsService } from '../../analytics/analyticsService.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import createRouter, { type HTTPMethod } from 'find-my-way';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
@@ -21,6 +23,10 @@ export interface ApiDeps {
   /** Mark the session cookie Secure (HTTPS deployments). */
   secureCookie: boolean;
   log: Logger;
+  /** The analytics workers (enrolment, sign-ins, alerts), or null when analytics is off. */
+  analytics: AnalyticsService | null;
+  /** The analytics settings (enrolment limits, time zone of the sign-in day). */
+  analyticsConfig: SfuConfig['analytics'];
 }
 
 export interface RouteContext<Body, Query> {
@@ -48,6 +54,8 @@ interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | un
   beforePasswordChange?: boolean;
   permission?: Permission;
   body?: B;
+  /** Largest body accepted, bytes (default 64 KiB; enrolment photos need more). */
+  maxBodyBytes?: number;
   query?: Q;
 }
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -110,7 +118,7 @@ export function createApiRouteTable(deps: ApiDeps) {
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query = options.query ? options.query.parse(Object.fromEntries(url.searchParams)) : undefined;
-      const body = options.body ? options.body.parse(await readJsonBody(req)) : undefined;
+      const body = options.body ? options.body.parse(await readJsonBody(req, options.maxBodyBytes)) : undefined;
       const result = await handler({ req, res, params, body, query, principal: principal as Principal, address });
       if (result === HANDLED) return;
       const status = (result as Record<symbol, number> | null)?.[STATUS];
@@ -141,7 +149,7 @@ export function createApiRouteTable(deps: ApiDeps) {
       if (!path.startsWith('/api/')) return false;
       const found = router.find(req.method as HTTPMethod, path);
       if (!found) {
-        const allowed = (['GET', 'POST', 'PATCH', 'DELETE'] as const).filter((method) => router.find(method, path));
+        const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => router.find(method, path));
         if (allowed.length > 0) res.setHeader('allow', allowed.join(', '));
         sendJson(res, allowed.length > 0 ? 405 : 404, { error: { code: allowed.length > 0 ? 'bad-request' : 'not-found', message: allowed.length > 0 ? `${req.method} is not allowed here` : 'no such API route' } });
         return true;

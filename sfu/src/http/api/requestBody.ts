@@ -5,16 +5,16 @@ import { ApiError } from './apiError.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Read and parse a JSON request body.
+ * Read and parse a JSON request body of at most `maxBytes` (default {@link MAX_BODY_BYTES}).
  * @throws ApiError `bad-request` when the content type is not JSON, the body is larger than
  * {@link MAX_BODY_BYTES}, or it is not valid JSON.
  */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw new ApiError('bad-request', 'the body must be JSON (content-type: application/json)');
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiError('bad-request', `the body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = (await readBody(req)).toString('utf8');
+  if (declared > maxBytes) throw new ApiError('bad-request', `the body is larger than ${maxBytes} bytes`);
+  const text = (await readBody(req, maxBytes)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -29,7 +29,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
  * a reset instead of the 400): the rest is left to flow and be discarded, as Node does for a
  * body declared too long, within the server's request timeout.
  */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -41,10 +41,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         cleanup();
         req.resume(); // keep discarding the rest
-        reject(new ApiError('bad-request', `the body is larger than ${MAX_BODY_BYTES} bytes`));
+        reject(new ApiError('bad-request', `the body is larger than ${maxBytes} bytes`));
         return;
       }
       chunks.push(chunk);

@@ -191,6 +191,74 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN gb_stream_mode TEXT CHECK (gb_stream_mode IN ('udp', 'tcp-passive', 'tcp-active'));
     `,
   },
+  {
+    version: 6,
+    name: 'analytics: camera rules and sign-in points, face templates, sign-ins, alerts, unknown faces',
+    sql: `
+      -- What the analytics worker does with a camera: sign-in point flag and behaviour rules (JSON array).
+      CREATE TABLE channel_analytics (
+        channel_id TEXT PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
+        sign_in INTEGER NOT NULL DEFAULT 0,
+        rules TEXT NOT NULL DEFAULT '[]',
+        updated_at INTEGER NOT NULL
+      );
+      -- Face templates of supervised persons: a 1024-float descriptor (little-endian float32),
+      -- the photo only when configured. Sensitive: they go with the person.
+      CREATE TABLE face_templates (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES supervised_persons(id) ON DELETE CASCADE,
+        descriptor BLOB NOT NULL,
+        photo BLOB,
+        face_width_px INTEGER NOT NULL,
+        score REAL NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX face_templates_person ON face_templates(person_id);
+      -- One sign-in per person, day and site (the sign-in camera's org unit).
+      CREATE TABLE sign_ins (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id TEXT NOT NULL REFERENCES supervised_persons(id) ON DELETE CASCADE,
+        site_org_unit_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        channel_name TEXT NOT NULL,
+        day TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        live REAL NOT NULL,
+        real REAL NOT NULL,
+        -- JPEG face crop; NULL once retention has purged it.
+        snapshot BLOB,
+        UNIQUE (person_id, day, site_org_unit_id)
+      );
+      CREATE INDEX sign_ins_day ON sign_ins(day, at);
+      CREATE INDEX sign_ins_at ON sign_ins(at);
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel_id TEXT NOT NULL,
+        channel_name TEXT NOT NULL,
+        org_unit_id TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        rule_kind TEXT NOT NULL CHECK (rule_kind IN ('intrusion', 'loitering', 'fall', 'crowding')),
+        rule_name TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}',
+        snapshot BLOB,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT
+      );
+      CREATE INDEX alerts_open ON alerts(id) WHERE acknowledged_at IS NULL;
+      CREATE INDEX alerts_at ON alerts(at);
+      -- Faces seen at sign-in cameras that matched nobody: kept only for the configured retention.
+      CREATE TABLE unknown_faces (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        snapshot BLOB NOT NULL
+      );
+      CREATE INDEX unknown_faces_at ON unknown_faces(at);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

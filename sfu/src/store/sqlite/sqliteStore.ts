@@ -14,6 +14,11 @@ import { SqlitePersons } from './personTable.js';
 import { SqliteLiveViews } from './liveViewTable.js';
 import { SqliteAudit } from './auditTable.js';
 import { SqliteServerState } from './serverStateTable.js';
+import { SqliteChannelAnalytics } from './channelAnalyticsTable.js';
+import { SqliteFaceTemplates } from './faceTemplateTable.js';
+import { SqliteSignIns } from './signInTable.js';
+import { SqliteAlerts } from './alertTable.js';
+import { SqliteCaptures } from './captureTable.js';
 
 export interface OpenSqliteOptions {
   /** Stop migrating at this version (tests of upgrades from an older schema). Default: latest. */
@@ -61,6 +66,11 @@ export function openSqliteStore(file: string, options: OpenSqliteOptions = {}): 
     views: new SqliteLiveViews(db, audit),
     audit: new SqliteAudit(db, audit),
     server: new SqliteServerState(db),
+    channelAnalytics: new SqliteChannelAnalytics(db, audit),
+    faceTemplates: new SqliteFaceTemplates(db, audit),
+    signIns: new SqliteSignIns(db, audit),
+    alerts: new SqliteAlerts(db, audit),
+    captures: new SqliteCaptures(db, audit),
     schemaVersion,
     async close() {
       if (db.open) db.close();
