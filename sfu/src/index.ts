@@ -25,6 +25,6 @@ export { CHROMIUM_PATH, HEADLESS_CHROMIUM_FLAGS } from './demo/chromiumFlags.js'
 export { provisionSession } from './demo/operatorSession.js';
 export { AnalyticsService, AnalyticsUnavailableError, type AnalyticsNotifier } from './analytics/analyticsService.js';
 export { AnalyticsWorker, workerEntry } from './analytics/analyticsWorker.js';
-export { tapSdp } from './analytics/analyticsTap.js';
 export { judgeEnrolPhoto } from './analytics/enrolPhoto.js';
 export { localDay } from './analytics/localDay.js';
+export { AnalyticsTap, tapSdp } from './analytics/analyticsTap.js';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -19,9 +19,32 @@ export const MAX_IMAGE_SIDE = 1920;
  * @throws Error when ffmpeg cannot read it (not an image, truncated)
  */
 export async function decodeImage(file: string, ffmpegPath = 'ffmpeg'): Promise<RgbImage> {
-  const scale = `scale='min(${MAX_IMAGE_SIDE},iw)':'min(${MAX_IMAGE_SIDE},ih)':force_original_aspect_ratio=decrease`;
   // PAM carries the size in a text header: one process, no ffprobe.
-  const { stdout } = await run(ffmpegPath, ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', scale, '-pix_fmt', 'rgb24', '-f', 'image2pipe', '-c:v', 'pam', 'pipe:1'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(ffmpegPath, ['-v', 'error', '-i', file, ...PAM_OUTPUT], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  return parsePam(stdout, file);
+}
+
+const PAM_OUTPUT = ['-frames:v', '1', '-vf', `scale='min(${MAX_IMAGE_SIDE},iw)':'min(${MAX_IMAGE_SIDE},ih)':force_original_aspect_ratio=decrease`, '-pix_fmt', 'rgb24', '-f', 'image2pipe', '-c:v', 'pam', 'pipe:1'];
+
+/**
+ * Decode an encoded picture held in memory (an uploaded enrolment photo) like {@link decodeImage}.
+ * @throws Error when ffmpeg cannot read it, or it is larger than 32 MiB
+ */
+export async function decodeImageBytes(bytes: Uint8Array, ffmpegPath = 'ffmpeg'): Promise<RgbImage> {
+  if (bytes.length > 32 * 1024 * 1024) throw new Error('picture larger than 32 MiB');
+  const ffmpeg = spawn(ffmpegPath, ['-v', 'error', '-i', 'pipe:0', ...PAM_OUTPUT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  ffmpeg.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  ffmpeg.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+  ffmpeg.stdin.on('error', () => undefined); // ffmpeg may stop reading a file it cannot decode
+  ffmpeg.stdin.end(bytes);
+  const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
+  if (code !== 0) throw new Error(`not a picture ffmpeg can read: ${stderr.trim().split('\n').pop() ?? ''}`);
+  return parsePam(Buffer.concat(chunks), 'picture');
+}
+
+function parsePam(stdout: Buffer, file: string): RgbImage {
   const end = stdout.indexOf('ENDHDR\n');
   if (end < 0) throw new Error(`${file}: ffmpeg gave no picture`);
   const header = stdout.subarray(0, end).toString('latin1');
