@@ -293,7 +293,7 @@ describe('admin API', () => {
     // A password the administrator chose must be changed first: until then only me, password and logout work.
     const first = await login(sfu.url, 'api-user', 'first-password-1');
     expect(first.user.id).toBe(userId);
-    expect(first.permissions).toEqual(['wall.view']);
+    expect(first.permissions).toEqual(['wall.view', 'signins.read', 'alerts.handle', 'analytics.configure']);
     expect(first.mustChangePassword).toBe(true);
     expect((await api('GET', '/api/auth/me', first.token)).body.mustChangePassword).toBe(true);
     expect((await api('GET', '/api/org-units', first.token)).body.error.code).toBe('password-change-required');
@@ -321,7 +321,7 @@ describe('admin API', () => {
     expect((await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'api-user', password: 'second-password-2' } })).status).toBe(401);
     expect((await api('PATCH', `/api/users/${userId}`, admin(), { disabled: false, roles: ['operator', 'presenter'] })).body).toMatchObject({ disabled: false, roles: ['operator', 'presenter'] });
     const third = await login(sfu.url, 'api-user', 'second-password-2');
-    expect(third.permissions).toEqual(['wall.view']);
+    expect(third.permissions).toEqual(['wall.view', 'signins.read', 'alerts.handle', 'analytics.configure']);
 
     // An administrator cannot lock themselves out.
     const self = (await api('GET', '/api/auth/me', admin())).body.user.id as string;
@@ -359,6 +359,22 @@ describe('admin API', () => {
     expect((await api('DELETE', `/api/persons/${elsewhere.id}`, supervisor)).status).toBe(404);
     expect((await api('DELETE', '/api/persons/api-person-1', supervisor)).status).toBe(204);
     expect(await sfu.store.persons.get('api-person-1')).toBeNull();
+  });
+
+  it('answers 503 to face enrolment and an empty status while analytics is off', async () => {
+    const supervisor = tokens[SEED_USERS.supervisor1]!;
+    const mine = plan.supervisedPersons.find((p) => p.orgUnitId === county1Id)!;
+    const photo = { photos: [{ name: 'x.jpg', data: Buffer.alloc(64, 1).toString('base64') }] };
+    const answer = await api('POST', `/api/persons/${mine.id}/faces`, supervisor, photo);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('unavailable');
+    // Someone else's person is not found before analytics is even asked.
+    const elsewhere = plan.supervisedPersons.find((p) => p.orgUnitId === county2Id)!;
+    expect((await api('POST', `/api/persons/${elsewhere.id}/faces`, supervisor, photo)).status).toBe(404);
+    expect((await api('GET', `/api/persons/${mine.id}/faces`, supervisor)).body).toEqual({ templates: [] });
+    // Camera rules can still be set (the worker follows once analytics is on); administrators may not.
+    expect((await api('GET', '/api/analytics/status', tokens[SEED_USERS.provinceOperator]!)).body).toMatchObject({ enabled: false });
+    expect((await api('GET', '/api/analytics/status', admin())).status).toBe(403);
   });
 
   it('limits a county administrator to its county; the province administrator sees everything', async () => {

@@ -56,7 +56,7 @@ describe('login, sessions and logout', () => {
   it('logs in, sets an HttpOnly SameSite=Strict cookie, and accepts the cookie or the bearer token', async () => {
     const answer = await callApi(sfu.url, 'POST', '/api/auth/login', { body: { username: 'OP-A', password: 'test-password-123' } });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ user: { username: 'op-a', roles: ['operator'] }, permissions: ['wall.view'] });
+    expect(answer.body).toMatchObject({ user: { username: 'op-a', roles: ['operator'] }, permissions: ['wall.view', 'signins.read', 'alerts.handle', 'analytics.configure'] });
     expect(answer.body.user).not.toHaveProperty('passwordHash');
     const cookie = answer.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^argus_session=[^;]+; /);
