@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     http: { host: '127.0.0.1', port: httpPort },
     store: { path: values.db ?? 'data/demo.db' },
     gb28181: { enabled: true, host: '127.0.0.1', port: sipPort, ...DEMO_GB, mediaBindHost: '127.0.0.1' },
+    // One analytics worker (one core while a camera is analysed; idle otherwise).
+    analytics: { enabled: true, workers: 1 },
   });
   let sfu;
   let logins;
