@@ -139,7 +139,7 @@ describe('ApiClient', () => {
 
   it('has a method for every route of API_ROUTES', async () => {
     const { client, sent } = clientAnswering(({ url }) =>
-      url.endsWith('.csv') ? new Response('', { status: 200 }) : json(200, { orgUnits: [], centres: [], devices: [], channels: [], users: [], persons: [], entries: [], nextBefore: null }),
+      url.endsWith('.csv') ? new Response('', { status: 200 }) : json(200, { orgUnits: [], centres: [], devices: [], channels: [], users: [], persons: [], entries: [], nextBefore: null, templates: [], signIns: [], alerts: [] }),
     );
     const id = 'x1';
     await client.login({ username: 'a', password: 'b' });
@@ -170,9 +170,20 @@ describe('ApiClient', () => {
     await client.createPerson({ id, name: 'n', caseNumber: 'c', orgUnitId: '370000', supervisionStart: '2024-01-01', supervisionEnd: '2025-01-01' });
     await client.updatePerson(id, { name: 'n' });
     await client.deletePerson(id);
+    await client.listFaces(id);
+    await client.enrolFaces(id, { photos: [{ name: 'a.jpg', data: 'AAAAAAAAAAAAAAAAAAAA' }] });
+    await client.deleteFace(id, 't1');
+    await client.channelAnalytics(id);
+    await client.saveChannelAnalytics(id, { signIn: true });
+    await client.analyticsStatus();
+    await client.listSignIns({ day: '2026-01-01' });
+    await client.listAlerts({ open: true });
+    await client.acknowledgeAlert(7);
     await client.audit({});
-    // The CSV is a link, not a fetch: check its path the way the others are checked.
-    const called = new Set([...sent.map((s) => `${s.init.method} ${new URL(s.url, 'http://wall').pathname.replace(`/${id}`, '/:id')}`), `GET ${client.auditCsvUrl({})}`]);
+    const route = (url: string) => new URL(url, 'http://wall').pathname.replace(`/${id}`, '/:id').replace('/t1', '/:templateId').replace('/7', '/:id');
+    // The CSV and the pictures are links, not fetches: check their paths the way the others are checked.
+    const links = [client.auditCsvUrl({}), client.facePhotoUrl(id, 't1'), client.signInSnapshotUrl(7), client.alertSnapshotUrl(7)];
+    const called = new Set([...sent.map((s) => `${s.init.method} ${route(s.url)}`), ...links.map((url) => `GET ${route(url)}`)]);
     expect(new Set(API_ROUTES.map((r) => `${r.method} ${r.path}`))).toEqual(called);
   });
 });

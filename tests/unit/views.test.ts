@@ -9,7 +9,7 @@ describe('views by permission', () => {
     expect(availableViews(permissionsOf(['operator']))).toEqual(['wall']);
     expect(availableViews(permissionsOf(['admin']))).toEqual(['admin']);
     expect(availableViews(permissionsOf(['auditor']))).toEqual(['audit']);
-    expect(availableViews(permissionsOf(['supervisor', 'admin', 'auditor']))).toEqual(['wall', 'admin', 'audit']);
+    expect(availableViews(permissionsOf(['supervisor', 'admin', 'auditor']))).toEqual(['wall', 'persons', 'admin', 'audit']);
     expect(availableViews([])).toEqual([]);
   });
 

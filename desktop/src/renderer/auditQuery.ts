@@ -33,10 +33,20 @@ export const AUDIT_ACTIONS = [
   'admin.delete',
   'audit.export',
   'persons.read',
+  'faces.enrol',
+  'faces.read',
+  'faces.delete',
+  'faces.match',
+  'signins.read',
+  'snapshot.read',
+  'alert.raise',
+  'alert.ack',
+  'analytics.configure',
+  'retention.purge',
 ] as const satisfies readonly AuditAction[];
 
 /** Target types the server records, offered as suggestions in the target-type filter. */
-export const AUDIT_TARGET_TYPES = ['channel', 'user', 'org-unit', 'centre', 'device', 'session', 'person', 'audit'] as const;
+export const AUDIT_TARGET_TYPES = ['channel', 'user', 'org-unit', 'centre', 'device', 'session', 'person', 'audit', 'sign-in', 'alert', 'capture'] as const;
 
 /**
  * Epoch ms of a `datetime-local` value (`YYYY-MM-DDTHH:mm`, optionally with seconds) read as

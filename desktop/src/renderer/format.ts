@@ -35,3 +35,18 @@ export function waitParts(totalSeconds: number): { key: 'seconds' | 'minutes' | 
   if (values.minutes === 0) return { key: 'seconds', values };
   return { key: values.seconds === 0 ? 'minutes' : 'minutesSeconds', values };
 }
+
+/** Epoch ms as the calendar day `YYYY-MM-DD` in UTC+8 (the day sign-ins are counted by, with the server's default `analytics.timeZone`). */
+export function formatDay(ms: number): string {
+  return formatTime(ms).slice(0, 10);
+}
+
+/** Epoch ms as `HH:mm:ss` in UTC+8, for lists of today's events. */
+export function formatClock(ms: number): string {
+  return formatTime(ms).slice(11);
+}
+
+/** A similarity or score 0..1 as a percentage with no decimals (`0.734` → `73%`). */
+export function formatPercent(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}

@@ -3,6 +3,7 @@ import type { Permission } from '@argus/shared';
 /** The wall app's views and the permission each needs (shared/src/domain.ts `PERMISSIONS`). */
 export const VIEWS = [
   { id: 'wall', permission: 'wall.view' },
+  { id: 'persons', permission: 'persons.manage' },
   { id: 'admin', permission: 'admin.manage' },
   { id: 'audit', permission: 'audit.read' },
 ] as const satisfies ReadonlyArray<{ id: string; permission: Permission }>;

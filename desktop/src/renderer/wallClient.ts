@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { types as msTypes } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type {
+  BehaviourAlert,
   CameraSummary,
   PtzRequestCommand,
   ServerEvents,
@@ -9,6 +10,7 @@ import type {
   SignallingMethod,
   SignallingRequest,
   SignallingResponse,
+  SignInRecord,
 } from '@argus/shared';
 
 /** A failed signalling request, with the SFU's error code. */
@@ -52,7 +54,16 @@ export interface WallClientEvents {
    */
   refused: (message: string) => void;
   consumerClosed: (consumerId: string) => void;
+  /** A supervised person signed in at a sign-in camera (users with `signins.read`). */
+  signIn: (record: SignInRecord) => void;
+  /** A behaviour rule fired on a camera in the user's area (users with `alerts.handle`). */
+  alert: (alert: BehaviourAlert) => void;
+  /** Someone (on any wall) acknowledged an alert. */
+  alertAcknowledged: (event: AlertAcknowledgedEvent) => void;
 }
+
+/** An `alertAcknowledged` event (shared/src/signalling.ts). */
+export type AlertAcknowledgedEvent = Parameters<ServerEvents['alertAcknowledged']>[0];
 
 /** Why the SFU ended a session (shared/src/signalling.ts `sessionEnded`). */
 export type SessionEndReason = Parameters<ServerEvents['sessionEnded']>[0]['reason'];
@@ -85,6 +96,9 @@ export class WallClient {
     sessionEnded: new Set(),
     refused: new Set(),
     consumerClosed: new Set(),
+    signIn: new Set(),
+    alert: new Set(),
+    alertAcknowledged: new Set(),
   };
 
   /**
@@ -119,6 +133,9 @@ export class WallClient {
     this.socket.on('cameraRemoved', ({ cameraId }) => this.emit('cameraRemoved', cameraId));
     this.socket.on('sessionEnded', ({ reason }) => this.emit('sessionEnded', reason));
     this.socket.on('consumerClosed', ({ consumerId }) => this.emit('consumerClosed', consumerId));
+    this.socket.on('signIn', (record) => this.emit('signIn', record));
+    this.socket.on('alert', (alert) => this.emit('alert', alert));
+    this.socket.on('alertAcknowledged', (event) => this.emit('alertAcknowledged', event));
   }
 
   /** Connect (again); socket.io reconnects by itself after network trouble until {@link close}. */

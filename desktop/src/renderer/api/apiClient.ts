@@ -1,13 +1,21 @@
 import type {
+  AnalyticsStatus,
   AuditPage,
   AuditQuery,
+  BehaviourAlert,
   Channel,
+  ChannelAnalytics,
+  channelAnalyticsInput,
   CommandCentre,
   Device,
+  FaceEnrolInput,
+  FaceEnrolResult,
+  FaceTemplate,
   LoginRequest,
   LoginResponse,
   MeResponse,
   OrgUnit,
+  SignInRecord,
   SupervisedPerson,
   User,
   centreCreate,
@@ -48,7 +56,7 @@ export function toQueryString(query: Readonly<Record<string, QueryValue>>): stri
   return text === '' ? '' : `?${text}`;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface CallOptions {
   body?: unknown;
@@ -259,6 +267,66 @@ export class ApiClient {
   }
   deletePerson(id: string): Promise<void> {
     return this.call('DELETE', `/api/persons/${encodeURIComponent(id)}`);
+  }
+
+  // --- face enrolment ------------------------------------------------------------------------
+
+  /** `GET /api/persons/:id/faces`: the person's enrolled faces (audited). */
+  async listFaces(personId: string): Promise<FaceTemplate[]> {
+    return (await this.call<{ templates: FaceTemplate[] }>('GET', `/api/persons/${encodeURIComponent(personId)}/faces`)).templates;
+  }
+  /**
+   * `POST /api/persons/:id/faces`: enrol 1-5 photos; each is enrolled or refused with its reason.
+   * @throws ApiError `unavailable` (503) while no analytics worker runs, `bad-request` for a body the schema refuses.
+   */
+  enrolFaces(personId: string, body: FaceEnrolInput): Promise<FaceEnrolResult> {
+    return this.call('POST', `/api/persons/${encodeURIComponent(personId)}/faces`, { body });
+  }
+  /** `DELETE /api/persons/:id/faces/:templateId`: the gallery forgets the face at once. */
+  deleteFace(personId: string, templateId: string): Promise<void> {
+    return this.call('DELETE', `/api/persons/${encodeURIComponent(personId)}/faces/${encodeURIComponent(templateId)}`);
+  }
+  /** The URL of an enrolment photo (`image/jpeg`, when photos are kept); each load is audited. */
+  facePhotoUrl(personId: string, templateId: string): string {
+    return this.url(`/api/persons/${encodeURIComponent(personId)}/faces/${encodeURIComponent(templateId)}/photo`);
+  }
+
+  // --- camera analytics -----------------------------------------------------------------------
+
+  /** `GET /api/channels/:id/analytics`: the camera's sign-in point and behaviour rules. */
+  channelAnalytics(channelId: string): Promise<ChannelAnalytics> {
+    return this.call('GET', `/api/channels/${encodeURIComponent(channelId)}/analytics`);
+  }
+  /** `PUT /api/channels/:id/analytics`: replaces them. @throws ApiError `bad-request` worded by field (`rules[0].zone: …`). */
+  saveChannelAnalytics(channelId: string, body: BodyOf<typeof channelAnalyticsInput>): Promise<ChannelAnalytics> {
+    return this.call('PUT', `/api/channels/${encodeURIComponent(channelId)}/analytics`, { body });
+  }
+  /** `GET /api/analytics/status`: workers, analysed cameras, gallery size. */
+  analyticsStatus(): Promise<AnalyticsStatus> {
+    return this.call('GET', '/api/analytics/status');
+  }
+
+  // --- sign-ins and alerts --------------------------------------------------------------------
+
+  /** `GET /api/sign-ins`: sign-ins of persons in the user's area, newest first (audited). */
+  async listSignIns(query: { day?: string; limit?: number } = {}): Promise<SignInRecord[]> {
+    return (await this.call<{ signIns: SignInRecord[] }>('GET', '/api/sign-ins', { query })).signIns;
+  }
+  /** The URL of a sign-in's face snapshot (`image/jpeg`); each load is audited, so it is loaded only when the operator opens it. */
+  signInSnapshotUrl(id: number): string {
+    return this.url(`/api/sign-ins/${id}/snapshot`);
+  }
+  /** `GET /api/alerts`: alerts of cameras in the user's area, newest first; `open` only the unacknowledged. */
+  async listAlerts(query: { open?: boolean; limit?: number } = {}): Promise<BehaviourAlert[]> {
+    return (await this.call<{ alerts: BehaviourAlert[] }>('GET', '/api/alerts', { query })).alerts;
+  }
+  /** The URL of an alert's snapshot (`image/jpeg`, the frame that raised it); each load is audited. */
+  alertSnapshotUrl(id: number): string {
+    return this.url(`/api/alerts/${id}/snapshot`);
+  }
+  /** `POST /api/alerts/:id/ack`: every wall then gets `alertAcknowledged`. */
+  acknowledgeAlert(id: number): Promise<BehaviourAlert> {
+    return this.call('POST', `/api/alerts/${id}/ack`);
   }
 
   // --- audit ----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import type { ApiErrorCode } from '@argus/shared';
 
 /**
  * Why an API call failed: the server's own codes (shared/src/api.ts), plus
- * - `unreachable`: no answer (network down, server stopped, or a proxy answering 502/503/504 for it);
+ * - `unreachable`: no answer (network down, server stopped, or a proxy answering 502/503/504 for it;
+ *   a 503 with the API's own body is `unavailable`: the analytics worker is not running);
  * - `bad-response`: an answer that is not the API's JSON (e.g. an HTML page).
  */
 export type ApiFailureCode = ApiErrorCode | 'unreachable' | 'bad-response';
@@ -30,6 +31,7 @@ const SERVER_CODE_RECORD = {
   'not-found': true,
   conflict: true,
   'rate-limited': true,
+  unavailable: true,
   internal: true,
 } as const satisfies Record<ApiErrorCode, true>;
 const SERVER_CODES: ReadonlySet<string> = new Set(Object.keys(SERVER_CODE_RECORD));

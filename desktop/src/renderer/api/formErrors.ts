@@ -93,6 +93,13 @@ const KNOWN_MESSAGES: Readonly<Record<string, string>> = {
   // POST /api/auth/password (sfu/src/auth/authService.ts `changePassword`).
   'the current password is wrong': 'validation.currentPasswordWrong',
   'must differ from the current password': 'validation.passwordUnchanged',
+  // Analytics (shared/src/analytics.ts): rules, zones, enrolment photos.
+  'a zone needs at least 3 points': 'validation.zoneTooFew',
+  'must be 1-32 characters of A-Z a-z 0-9 _ -': 'validation.ruleId',
+  'send 1 to 5 photos': 'validation.photoCount',
+  'a photo may be at most 8 MiB': 'validation.photoTooLarge',
+  'Too small: expected string to have >=1 characters': 'validation.empty',
+  'Invalid input: expected number, received NaN': 'validation.notANumber',
 };
 
 /** The i18n key of a known validation message, or null to show the message as it is. */

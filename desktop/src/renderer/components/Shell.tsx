@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MeResponse, OrgUnit } from '@argus/shared';
+import type { MeResponse, OrgUnit, SignInRecord } from '@argus/shared';
+import { currentAlarm } from '../analytics/alarmQueue.js';
 import { api } from '../api/apiClient.js';
 import { toApiError } from '../api/apiError.js';
 import { flattenOrgTree } from '../orgTree.js';
@@ -8,8 +9,14 @@ import type { LoginNotice } from '../sessionNotice.js';
 import { useWall } from '../useWall.js';
 import { availableViews, initialView, type ViewId } from '../views.js';
 import { AdminPage } from './admin/AdminPage.js';
+import { AlarmBadge } from './analytics/AlarmBadge.js';
+import { AlarmPopup } from './analytics/AlarmPopup.js';
+import { useAlarms } from './analytics/useAlarms.js';
+import { useSignInFeed } from './analytics/useSignInFeed.js';
 import { AuditPage } from './AuditPage.js';
 import { PasswordDialog } from './PasswordChange.js';
+import { PersonsPage } from './persons/PersonsPage.js';
+import { Toasts, useToasts } from './Toasts.js';
 import { Toolbar } from './Toolbar.js';
 import { WallView } from './WallView.js';
 
@@ -21,8 +28,11 @@ const EXPIRY_RECHECK_MS = 60_000;
 
 /**
  * Everything after login: the toolbar and the views the user's permissions open
- * (视频墙 `wall.view`, 系统管理 `admin.manage`, 审计日志 `audit.read`). The wall connects its
- * socket only for users with `wall.view`, and stays mounted while another view is shown.
+ * (视频墙 `wall.view`, 人员管理 `persons.manage`, 系统管理 `admin.manage`, 审计日志
+ * `audit.read`). The wall connects its socket only for users with `wall.view`, and stays
+ * mounted while another view is shown. Over the wall's socket come sign-ins (`signins.read`:
+ * the wall's feed, and a toast whatever the view) and alerts (`alerts.handle`: the toolbar's
+ * badge, and the alarm pop-up over every view, which leaves the views underneath untouched).
  * 修改密码 opens a dialog over the views; `password-changed` confirms a change (close:
  * `password-changed-close`).
  */
@@ -115,6 +125,15 @@ export function Shell({
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [checkSession]);
 
+  const permissions = me.permissions;
+  const toasts = useToasts();
+  const showToast = toasts.show;
+  const toastSignIn = useCallback((record: SignInRecord) => showToast(t('signIns.toast', { name: record.personName, camera: record.channelName })), [showToast, t]);
+  const signIns = useSignInFeed(wall.client, permissions.includes('signins.read'), toastSignIn);
+  const handlesAlerts = permissions.includes('alerts.handle');
+  const alarms = useAlarms(wall.client, handlesAlerts);
+  const alarm = currentAlarm(alarms.state);
+
   const closePasswordDialog = useCallback(() => setChangingPassword(false), []);
 
   const chooseView = (next: ViewId) => {
@@ -131,7 +150,12 @@ export function Shell({
         views={views}
         view={view}
         onView={chooseView}
-        wall={view === 'wall' && wall.client ? { layout: wall.layout.layout, onLayout: (size) => wall.dispatch({ type: 'setLayout', layout: size }), connected: wall.connected } : null}
+        wall={
+          view === 'wall' && wall.client
+            ? { layout: wall.layout.layout, onLayout: (size) => wall.dispatch({ type: 'setLayout', layout: size }), connected: wall.connected, locked: alarm !== null }
+            : null
+        }
+        indicators={handlesAlerts && wall.client ? <AlarmBadge alarms={alarms} /> : null}
         userName={me.user.displayName}
         orgUnitName={orgUnitName}
         onChangePassword={() => {
@@ -163,9 +187,32 @@ export function Shell({
           {t('views.none')}
         </p>
       )}
-      {wall.client && <WallView wall={wall} client={wall.client} active={view === 'wall'} unitOrder={unitOrder} />}
-      {view === 'admin' && <AdminPage me={me} orgUnits={orgUnits} orgUnitsError={orgUnitsError} onOrgUnitsChanged={reloadOrgUnits} />}
-      {view === 'audit' && <AuditPage orgUnits={orgUnits} />}
+      <div className="shell__views">
+        {wall.client && (
+          <WallView
+            wall={wall}
+            client={wall.client}
+            active={view === 'wall'}
+            covered={alarm !== null}
+            unitOrder={unitOrder}
+            signIns={permissions.includes('signins.read') ? signIns : null}
+            canConfigureAnalytics={permissions.includes('analytics.configure')}
+          />
+        )}
+        {view === 'persons' && <PersonsPage me={me} orgUnits={orgUnits} />}
+        {view === 'admin' && <AdminPage me={me} orgUnits={orgUnits} orgUnitsError={orgUnitsError} onOrgUnitsChanged={reloadOrgUnits} />}
+        {view === 'audit' && <AuditPage orgUnits={orgUnits} />}
+        {alarm && (
+          <AlarmPopup
+            alert={alarm}
+            waiting={alarms.state.queue.length - 1}
+            wall={wall}
+            onAcknowledge={alarms.acknowledge}
+            onDefer={(id) => alarms.dispatch({ type: 'defer', id })}
+          />
+        )}
+      </div>
+      <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isConsumable, type CameraSummary } from '@argus/shared';
 import { readInboundVideo, tileStatsBetween, type InboundVideoSample, type TileStats } from '../consumerStats.js';
 import type { TileConsumer, WallClient } from '../wallClient.js';
+import { usePictureRect } from './analytics/usePictureRect.js';
 import { PtzPad } from './PtzPad.js';
 
 /** A playing tile that presents no new frame for this long shows "signal lost" instead of a frozen picture, ms. */
@@ -26,6 +27,15 @@ interface TileProps {
   selected: boolean;
   onSelect: () => void;
   onToggleMaximise: () => void;
+  /** Test hook of the tile (default `tile-${index}`); its stats are `${testId}-stats` when given. */
+  testId?: string;
+  /**
+   * Drawn exactly over the camera's picture (the video is letterboxed): an SVG with
+   * `viewBox="0 0 1 1"` there puts picture fractions (zone points) where they belong.
+   */
+  overlay?: ReactNode;
+  /** Opens the camera's analytics rules; offered (分析规则) on the selected tile when given. */
+  onEditRules?: () => void;
 }
 
 type VideoFrameCallbackVideo = HTMLVideoElement & {
@@ -42,7 +52,7 @@ type VideoFrameCallbackVideo = HTMLVideoElement & {
  * Test hooks: `data-testid="tile-N"`, `data-camera-id`, `data-view` (empty | connecting | playing | lost),
  * and on the <video> `data-frames`, the count of frames presented.
  */
-export function Tile({ client, session, index, camera, visible, selected, onSelect, onToggleMaximise }: TileProps) {
+export function Tile({ client, session, index, camera, visible, selected, onSelect, onToggleMaximise, testId, overlay, onEditRules }: TileProps) {
   const { t } = useTranslation();
   const videoRef = useRef<VideoFrameCallbackVideo>(null);
   const [tileConsumer, setTileConsumer] = useState<TileConsumer | null>(null);
@@ -50,6 +60,7 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   /** waiting: no frame since the consumer started or resumed; playing: frames arrive; frozen: they stopped. */
   const [phase, setPhase] = useState<'waiting' | 'playing' | 'frozen'>('waiting');
   const [stats, setStats] = useState<TileStats | null>(null);
+  const picture = usePictureRect(videoRef, overlay !== undefined);
   const cameraRef = useRef(camera);
   cameraRef.current = camera;
 
@@ -198,7 +209,7 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
   return (
     <div
       className={`tile tile--${view}${selected ? ' tile--selected' : ''}`}
-      data-testid={`tile-${index}`}
+      data-testid={testId ?? `tile-${index}`}
       data-camera-id={cameraId ?? ''}
       data-view={view}
       onClick={onSelect}
@@ -223,12 +234,31 @@ export function Tile({ client, session, index, camera, visible, selected, onSele
         </div>
       )}
       {view === 'playing' && stats && (
-        <div className="tile__stats" data-testid={`tile-stats-${index}`}>
+        <div className="tile__stats" data-testid={testId ? `${testId}-stats` : `tile-stats-${index}`}>
           {stats.width && stats.height ? <span>{t('stats.resolution', { width: stats.width, height: stats.height })}</span> : null}
           <span>{t('stats.fps', { fps: stats.fps })}</span>
           <span>{t('stats.bitrate', { kbps: stats.kbps })}</span>
           {camera?.videoPath ? <span>{t(`path.${camera.videoPath}`)}</span> : null}
         </div>
+      )}
+      {overlay !== undefined && picture && (
+        <div className="tile__overlay" style={{ left: picture.left, top: picture.top, width: picture.width, height: picture.height }}>
+          {overlay}
+        </div>
+      )}
+      {camera && selected && onEditRules && (
+        <button
+          type="button"
+          className="tile__rules"
+          data-testid="tile-edit-rules"
+          onClick={(e) => {
+            e.stopPropagation();
+            onEditRules();
+          }}
+          onDoubleClick={(e) => e.stopPropagation()}
+        >
+          {t('rules.open')}
+        </button>
       )}
       {camera?.ptz && selected && view === 'playing' && <PtzPad send={(command) => client.ptz(camera.id, command)} />}
     </div>

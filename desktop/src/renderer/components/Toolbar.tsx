@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../views.js';
 import { LAYOUTS, type LayoutSize } from '../wallLayout.js';
@@ -9,6 +10,8 @@ export interface WallControls {
   layout: LayoutSize;
   onLayout: (layout: LayoutSize) => void;
   connected: boolean;
+  /** The layout may not change now (an alarm pop-up covers the wall, which must come back as it was). */
+  locked?: boolean;
 }
 
 interface ToolbarProps {
@@ -17,6 +20,8 @@ interface ToolbarProps {
   view: ViewId | null;
   onView: (view: ViewId) => void;
   wall: WallControls | null;
+  /** Indicators before the connection state (e.g. the alert badge). */
+  indicators?: ReactNode;
   userName: string;
   orgUnitName: string;
   /** Opens the form that changes the user's own password. */
@@ -29,10 +34,10 @@ interface ToolbarProps {
  * View tabs, the wall's layout buttons and connection status, the signed-in user and their
  * org unit, language switch, 修改密码 and logout.
  *
- * Test hooks: `view-wall`, `view-admin`, `view-audit`, `layout-N`, `connection`, `current-user`,
+ * Test hooks: `view-wall`, `view-persons`, `view-admin`, `view-audit`, `layout-N`, `connection`, `current-user`,
  * `current-org-unit`, `language`, `change-password`, `logout`, `logout-error`.
  */
-export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onChangePassword, onLogout }: ToolbarProps) {
+export function Toolbar({ views, view, onView, wall, indicators, userName, orgUnitName, onChangePassword, onLogout }: ToolbarProps) {
   const { t } = useTranslation();
   const { logout, loggingOut, error: logoutError } = useLogout(onLogout);
   return (
@@ -50,13 +55,22 @@ export function Toolbar({ views, view, onView, wall, userName, orgUnitName, onCh
       {wall && (
         <div className="toolbar__group" role="group" aria-label={t('toolbar.layout')}>
           {LAYOUTS.map((size) => (
-            <button key={size} type="button" data-testid={`layout-${size}`} aria-pressed={wall.layout === size} className={wall.layout === size ? 'active' : ''} onClick={() => wall.onLayout(size)}>
+            <button
+              key={size}
+              type="button"
+              data-testid={`layout-${size}`}
+              aria-pressed={wall.layout === size}
+              className={wall.layout === size ? 'active' : ''}
+              disabled={wall.locked}
+              onClick={() => wall.onLayout(size)}
+            >
               {t('layout.n', { count: size })}
             </button>
           ))}
         </div>
       )}
       <span className="toolbar__spacer" />
+      {indicators}
       {wall && (
         <span className={`toolbar__connection ${wall.connected ? 'ok' : 'lost'}`} data-testid="connection">
           {wall.connected ? t('connection.ok') : t('connection.lost')}

@@ -15,6 +15,8 @@ import type { FormDone } from './useRowSave.js';
  * form (`renderForm(row, done)`, row null for a new one), and the table (`tableTestId`; rows
  * `${rowTestIdPrefix}-row-${id}` with `row-edit` and `row-delete`, which asks `deleteQuestion`
  * and then calls `onDelete`, showing a failure and reloading the list either way).
+ * `rowActions` adds a row's own buttons before those two; `panel` shows below the form (e.g.
+ * a row's details opened by one of those buttons).
  */
 export function CrudTab<T extends { id: string }>({
   testId,
@@ -29,6 +31,8 @@ export function CrudTab<T extends { id: string }>({
   deleteQuestion,
   onDelete,
   renderForm,
+  rowActions,
+  panel,
   children,
 }: {
   testId: string;
@@ -43,6 +47,8 @@ export function CrudTab<T extends { id: string }>({
   deleteQuestion: (row: T) => string;
   onDelete: (row: T) => Promise<unknown>;
   renderForm: (row: T | null, done: FormDone) => ReactNode;
+  rowActions?: (row: T) => ReactNode;
+  panel?: ReactNode;
   children?: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -56,6 +62,7 @@ export function CrudTab<T extends { id: string }>({
       {tab.editing !== null && (
         <Fragment key={tab.editing === 'new' ? 'new' : tab.editing.id}>{renderForm(tab.editing === 'new' ? null : tab.editing, { onDone: tab.close, onSaved: tab.saved })}</Fragment>
       )}
+      {panel}
       <DataTable
         testId={tableTestId}
         columns={columns}
@@ -66,6 +73,7 @@ export function CrudTab<T extends { id: string }>({
         emptyText={t('common.empty')}
         actions={(row) => (
           <>
+            {rowActions?.(row)}
             <RowEditButton onClick={() => tab.edit(row)} />
             <RowDeleteButton question={deleteQuestion(row)} onConfirm={() => void tab.act(() => onDelete(row))} />
           </>
