@@ -24,6 +24,8 @@ import { expectAdvancingFrames } from '../support/wallPage.js';
  * was. Open alerts found at load wait behind the badge. Without a worker, enrolment says 分析服务未运行.
  */
 const OBAMA = (name: string) => sharedData(`faces/face_recognition/obama/${name}`);
+/** The enrolled person: photos Human's faceres matches well (0.7-0.8) across views. */
+const ID10 = (name: string) => sharedData(`faces/deepface/deepface_id10/${name}`);
 /** The intrusion zone: a band across the path where the pedestrians walk (as in the integration test). */
 const PATH_ZONE: ZonePoint[] = [
   [0.02, 0.55],
@@ -69,9 +71,9 @@ describe('analytics on the wall', () => {
     videos = await makeVideoFolder();
     // Photos of the person other than those enrolled, with nobody in between.
     const signInVideo = await buildFaceVideo(videos.file('sign-in.mp4'), [
-      { photo: OBAMA('obama1.jpg'), seconds: 3, place: 'centre' },
+      { photo: ID10('img31.jpg'), seconds: 3, place: 'centre' },
       { photo: null, seconds: 1 },
-      { photo: OBAMA('obama3.jpg'), seconds: 3, place: 'centre' },
+      { photo: ID10('img33.jpg'), seconds: 3, place: 'centre' },
     ]);
     rig = await startCameraRig(
       [
@@ -123,11 +125,11 @@ describe('analytics on the wall', () => {
     await page.click(`${row} [data-testid="row-faces"]`);
     await page.waitForSelector('[data-testid="faces-panel"]');
     // Six photos are one too many: refused before anything is sent.
-    await page.setInputFiles('[data-testid="faces-file"]', ['obama.jpg', 'obama2.jpg', 'obama-240p.jpg', 'obama1.jpg', 'obama3.jpg', 'obama_small.jpg'].map(OBAMA));
+    await page.setInputFiles('[data-testid="faces-file"]', [...['img29.jpg', 'img30.jpg', 'img31.jpg', 'img32.jpg', 'img33.jpg'].map(ID10), OBAMA('obama_small.jpg')]);
     expect(await page.textContent('[data-testid="faces-problem"]')).toContain('最多只能选择 5 张照片');
     expect(await page.isDisabled('[data-testid="faces-submit"]')).toBe(true);
 
-    await page.setInputFiles('[data-testid="faces-file"]', [OBAMA('obama.jpg'), OBAMA('obama2.jpg'), OBAMA('obama-240p.jpg'), sharedData('faces/insightface/edge/no_face.png'), sharedData('faces/bbt/group/bbt1.jpg')]);
+    await page.setInputFiles('[data-testid="faces-file"]', [ID10('img29.jpg'), ID10('img30.jpg'), ID10('img32.jpg'), sharedData('faces/insightface/edge/no_face.png'), sharedData('faces/bbt/group/bbt1.jpg')]);
     await page.click('[data-testid="faces-submit"]');
     await page.waitForSelector('[data-testid="faces-outcomes"]', { timeout: 60_000 });
     const outcomes = await page.$$eval('[data-testid^="faces-outcome-"]', (items) => items.map((item) => [item.getAttribute('data-status'), item.getAttribute('data-reason'), item.textContent]));

@@ -15,7 +15,7 @@ import { waitUntil } from '../support/waitFor.js';
  * Human → sign-ins and alerts stored in SQLite and pushed over signalling. Enrolment goes through
  * the HTTP API with real photos; the worker is killed mid-stream and must come back.
  */
-const OBAMA = (name: string) => sharedData(`faces/face_recognition/obama/${name}`);
+const ID10 = (name: string) => sharedData(`faces/deepface/deepface_id10/${name}`);
 const photoBody = (...files: string[]) => ({ photos: files.map((file) => ({ name: file.split('/').pop(), data: readFileSync(file).toString('base64') })) });
 
 describe('analytics worker with the SFU', () => {
@@ -34,9 +34,9 @@ describe('analytics worker with the SFU', () => {
     // Other photos of the enrolled person than those enrolled, then nobody, then again (the loop
     // and the second appearance must not make a second sign-in).
     const signInVideo = await buildFaceVideo(videos.file('sign-in.mp4'), [
-      { photo: OBAMA('obama1.jpg'), seconds: 3, place: 'centre' },
+      { photo: ID10('img31.jpg'), seconds: 3, place: 'centre' },
       { photo: null, seconds: 1 },
-      { photo: OBAMA('obama3.jpg'), seconds: 3, place: 'centre' },
+      { photo: ID10('img33.jpg'), seconds: 3, place: 'centre' },
     ]);
     rig = await startCameraRig(
       [
@@ -53,7 +53,7 @@ describe('analytics worker with the SFU', () => {
     wall.on('signIn', (record: SignInRecord) => signIns.push(record));
     wall.on('alert', (alert: BehaviourAlert) => alerts.push(alert));
     wall.on('alertAcknowledged', (event: { id: number }) => acknowledged.push(event.id));
-    await rig.sfu.store.persons.create({ id: 'p-obama', name: '奥某某', caseNumber: 'SQJZ-2026-001', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
+    await rig.sfu.store.persons.create({ id: 'p-id10', name: '奥某某', caseNumber: 'SQJZ-2026-001', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
     await rig.sfu.store.persons.create({ id: 'p-other', name: '另某某', caseNumber: 'SQJZ-2026-002', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
     await waitUntil(() => rig.sfu.analytics!.status().workers.every((w) => w.state === 'ready'), 60_000, 'the analytics worker to be ready');
   }, 180_000);
@@ -65,7 +65,7 @@ describe('analytics worker with the SFU', () => {
   });
 
   it('enrols from photos and refuses a photo without a face, with several faces, or unreadable, with the reason', async () => {
-    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-obama/faces', { token: supervisor, body: photoBody(OBAMA('obama.jpg'), OBAMA('obama2.jpg')) });
+    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: supervisor, body: photoBody(ID10('img29.jpg'), ID10('img30.jpg')) });
     expect(answer.status).toBe(200);
     expect(answer.body.enrolled).toHaveLength(2);
     expect(answer.body.rejected).toEqual([]);
@@ -82,7 +82,7 @@ describe('analytics worker with the SFU', () => {
     expect(refused.status).toBe(200);
     expect(refused.body.enrolled).toEqual([]);
     expect(refused.body.rejected.map((r: { reason: string }) => r.reason)).toEqual(['no-face', 'several-faces', 'unreadable']);
-    const templates = await callApi(rig.sfu.url, 'GET', '/api/persons/p-obama/faces', { token: supervisor });
+    const templates = await callApi(rig.sfu.url, 'GET', '/api/persons/p-id10/faces', { token: supervisor });
     expect(templates.body.templates).toHaveLength(2);
     expect(JSON.stringify(templates.body)).not.toContain('descriptor');
     const audit = await rig.sfu.store.audit.query({ action: 'faces.enrol', limit: 10, orgUnitIds: null });
@@ -93,7 +93,7 @@ describe('analytics worker with the SFU', () => {
     const put = await callApi(rig.sfu.url, 'PUT', '/api/channels/signin-cam/analytics', { token: operator, body: { signIn: true, rules: [] } });
     expect(put.status).toBe(200);
     await waitUntil(() => signIns.length > 0, 90_000, 'a sign-in pushed to the wall');
-    expect(signIns[0]).toMatchObject({ personId: 'p-obama', personName: '奥某某', channelId: 'signin-cam', siteOrgUnitId: root, hasSnapshot: true });
+    expect(signIns[0]).toMatchObject({ personId: 'p-id10', personName: '奥某某', channelId: 'signin-cam', siteOrgUnitId: root, hasSnapshot: true });
     expect(signIns[0]!.similarity).toBeGreaterThanOrEqual(0.62);
     // The video loops (and shows the person twice per loop): still one sign-in for the day.
     const analysedBefore = rig.sfu.analytics!.status().cameras.find((c) => c.channelId === 'signin-cam')!.framesAnalysed;
@@ -146,21 +146,23 @@ describe('analytics worker with the SFU', () => {
     expect((await rig.sfu.store.signIns.list({ orgUnitIds: null, limit: 100 })).length).toBe(storedSignIns);
     expect((await rig.sfu.store.alerts.list({ orgUnitIds: null, limit: 1000 })).length).toBeGreaterThanOrEqual(storedAlerts);
     // Enrolment works again through the new process.
-    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-obama/faces', { token: supervisor, body: photoBody(OBAMA('obama1.jpg')) });
+    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: supervisor, body: photoBody(ID10('img32.jpg')) });
     expect(answer.body.enrolled).toHaveLength(1);
   }, 180_000);
 
   it('keeps personal data to the person\'s area and to the roles allowed', async () => {
-    const county = (await rig.sfu.store.orgUnits.list()).find((unit) => unit.parentId === root)!;
-    await createTestUser(rig.sfu, 'ana-county-supervisor', ['supervisor'], county.id);
+    const rootUnit = (await rig.sfu.store.orgUnits.get(root))!;
+    const city = await rig.sfu.store.orgUnits.create({ id: rootUnit.id.length === 6 ? '990100' : '990100000', parentId: root, level: 'city', name: '别处市' }, SYSTEM_ACTOR);
+    await rig.sfu.catalog.refresh();
+    await createTestUser(rig.sfu, 'ana-county-supervisor', ['supervisor'], city.id);
     const outsider = (await login(rig.sfu.url, 'ana-county-supervisor')).token;
-    expect((await callApi(rig.sfu.url, 'GET', '/api/persons/p-obama/faces', { token: outsider })).status).toBe(404);
+    expect((await callApi(rig.sfu.url, 'GET', '/api/persons/p-id10/faces', { token: outsider })).status).toBe(404);
     expect((await callApi(rig.sfu.url, 'GET', '/api/sign-ins', { token: outsider })).body.signIns).toEqual([]);
     expect((await callApi(rig.sfu.url, 'GET', `/api/sign-ins/${signIns[0]!.id}/snapshot`, { token: outsider })).status).toBe(404);
     await createTestUser(rig.sfu, 'ana-presenter', ['presenter']);
     const presenter = (await login(rig.sfu.url, 'ana-presenter')).token;
     expect((await callApi(rig.sfu.url, 'GET', '/api/sign-ins', { token: presenter })).status).toBe(403);
-    expect((await callApi(rig.sfu.url, 'POST', '/api/persons/p-obama/faces', { token: operator, body: photoBody(OBAMA('obama1.jpg')) })).status).toBe(403);
+    expect((await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: operator, body: photoBody(ID10('img32.jpg')) })).status).toBe(403);
   });
 
   it('purges unknown faces and snapshots past their retention, keeping the records', async () => {
