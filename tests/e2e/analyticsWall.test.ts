@@ -7,8 +7,7 @@ import { parseSfuConfig, type CameraSummary, type ZonePoint } from '@argus/share
 import { createLogger, startSfu, SYSTEM_ACTOR, type SfuHandle } from '@argus/sfu';
 import { callApi, createTestUser, login, TEST_PASSWORD } from '../support/auth.js';
 import { launchChromium } from '../support/browser.js';
-import { startCameraRig, type CameraRig } from '../support/cameraRig.js';
-import { buildFaceVideo, makeVideoFolder } from '../support/faceVideos.js';
+import { ID10, startAnalyticsRig, type AnalyticsRig } from '../support/analyticsRig.js';
 import { RENDERER_DIST, sharedData, TEST_OUTPUT } from '../support/paths.js';
 import { waitForEvent, waitUntil } from '../support/waitFor.js';
 import { expectAdvancingFrames } from '../support/wallPage.js';
@@ -24,8 +23,6 @@ import { expectAdvancingFrames } from '../support/wallPage.js';
  * was. Open alerts found at load wait behind the badge. Without a worker, enrolment says 分析服务未运行.
  */
 const OBAMA = (name: string) => sharedData(`faces/face_recognition/obama/${name}`);
-/** The enrolled person: photos Human's faceres matches well (0.7-0.8) across views. */
-const ID10 = (name: string) => sharedData(`faces/deepface/deepface_id10/${name}`);
 /** The intrusion zone: a band across the path where the pedestrians walk (as in the integration test). */
 const PATH_ZONE: ZonePoint[] = [
   [0.02, 0.55],
@@ -61,35 +58,20 @@ async function clickPicture(page: Page, point: ZonePoint) {
 }
 
 describe('analytics on the wall', () => {
-  let rig: CameraRig;
-  let videos: Awaited<ReturnType<typeof makeVideoFolder>>;
+  let rig: AnalyticsRig;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let root: string;
 
   beforeAll(async () => {
-    videos = await makeVideoFolder();
-    // Photos of the person other than those enrolled, with nobody in between.
-    const signInVideo = await buildFaceVideo(videos.file('sign-in.mp4'), [
-      { photo: ID10('img31.jpg'), seconds: 3, place: 'centre' },
-      { photo: null, seconds: 1 },
-      { photo: ID10('img33.jpg'), seconds: 3, place: 'centre' },
-    ]);
-    rig = await startCameraRig(
-      [
-        { id: 'signin-cam', name: '签到点一', file: signInVideo },
-        { id: 'path-cam', name: '校园小路', file: sharedData('video/pedestrians_vtest_480x360.mp4') },
-      ],
-      { staticDir: RENDERER_DIST, sfuConfig: { analytics: { enabled: true, workers: 1, fps: 4, behaviourFps: 2 } } },
-    );
-    root = (await rig.sfu.store.orgUnits.list()).find((unit) => unit.parentId === null)!.id;
+    rig = await startAnalyticsRig(RENDERER_DIST);
+    root = rig.root;
     await createTestUser(rig.sfu, 'wall-supervisor', ['supervisor']);
     await Promise.all(
       ['signin-cam', 'path-cam'].map((id) =>
         rig.sfu.cameras.get(id)!.summary.state === 'live' ? Promise.resolve() : waitForEvent<CameraSummary>(rig.sfu.cameras, 'change', (s) => s.id === id && s.state === 'live', 40_000, `${id} live`),
       ),
     );
-    await waitUntil(() => rig.sfu.analytics!.status().workers.every((w) => w.state === 'ready'), 90_000, 'the analytics worker to be ready');
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
@@ -104,7 +86,6 @@ describe('analytics on the wall', () => {
   afterAll(async () => {
     await browser?.close();
     await rig?.close();
-    await videos?.remove();
   });
 
   it('creates a supervised person and enrols face photos, each enrolled or refused with its reason', async () => {

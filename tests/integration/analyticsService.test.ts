@@ -4,8 +4,7 @@ import type { Socket } from 'socket.io-client';
 import type { BehaviourAlert, SignInRecord } from '@argus/shared';
 import { SYSTEM_ACTOR } from '@argus/sfu';
 import { callApi, connectWall, createTestUser, login } from '../support/auth.js';
-import { startCameraRig, type CameraRig } from '../support/cameraRig.js';
-import { buildFaceVideo, makeVideoFolder } from '../support/faceVideos.js';
+import { ENROL_PHOTOS, ID10, startAnalyticsRig, type AnalyticsRig } from '../support/analyticsRig.js';
 import { sharedData } from '../support/paths.js';
 import { waitUntil } from '../support/waitFor.js';
 
@@ -15,12 +14,10 @@ import { waitUntil } from '../support/waitFor.js';
  * Human → sign-ins and alerts stored in SQLite and pushed over signalling. Enrolment goes through
  * the HTTP API with real photos; the worker is killed mid-stream and must come back.
  */
-const ID10 = (name: string) => sharedData(`faces/deepface/deepface_id10/${name}`);
 const photoBody = (...files: string[]) => ({ photos: files.map((file) => ({ name: file.split('/').pop(), data: readFileSync(file).toString('base64') })) });
 
 describe('analytics worker with the SFU', () => {
-  let rig: CameraRig;
-  let videos: Awaited<ReturnType<typeof makeVideoFolder>>;
+  let rig: AnalyticsRig;
   let supervisor: string;
   let operator: string;
   let wall: Socket;
@@ -30,22 +27,8 @@ describe('analytics worker with the SFU', () => {
   let root: string;
 
   beforeAll(async () => {
-    videos = await makeVideoFolder();
-    // Other photos of the enrolled person than those enrolled, then nobody, then again (the loop
-    // and the second appearance must not make a second sign-in).
-    const signInVideo = await buildFaceVideo(videos.file('sign-in.mp4'), [
-      { photo: ID10('img31.jpg'), seconds: 3, place: 'centre' },
-      { photo: null, seconds: 1 },
-      { photo: ID10('img33.jpg'), seconds: 3, place: 'centre' },
-    ]);
-    rig = await startCameraRig(
-      [
-        { id: 'signin-cam', name: '签到点一', file: signInVideo },
-        { id: 'path-cam', name: '校园小路', file: sharedData('video/pedestrians_vtest_480x360.mp4') },
-      ],
-      { staticDir: null, sfuConfig: { analytics: { enabled: true, workers: 1, fps: 4, behaviourFps: 2, restartDelayMs: 200 } } },
-    );
-    root = (await rig.sfu.store.orgUnits.list()).find((unit) => unit.parentId === null)!.id;
+    rig = await startAnalyticsRig(null);
+    root = rig.root;
     await createTestUser(rig.sfu, 'ana-supervisor', ['supervisor']);
     supervisor = (await login(rig.sfu.url, 'ana-supervisor')).token;
     operator = (await login(rig.sfu.url, rig.operator.username, rig.operator.password)).token;
@@ -55,17 +38,15 @@ describe('analytics worker with the SFU', () => {
     wall.on('alertAcknowledged', (event: { id: number }) => acknowledged.push(event.id));
     await rig.sfu.store.persons.create({ id: 'p-id10', name: '奥某某', caseNumber: 'SQJZ-2026-001', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
     await rig.sfu.store.persons.create({ id: 'p-other', name: '另某某', caseNumber: 'SQJZ-2026-002', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
-    await waitUntil(() => rig.sfu.analytics!.status().workers.every((w) => w.state === 'ready'), 60_000, 'the analytics worker to be ready');
   }, 180_000);
 
   afterAll(async () => {
     wall?.close();
     await rig?.close();
-    await videos?.remove();
   });
 
   it('enrols from photos and refuses a photo without a face, with several faces, or unreadable, with the reason', async () => {
-    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: supervisor, body: photoBody(ID10('img29.jpg'), ID10('img30.jpg')) });
+    const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: supervisor, body: photoBody(...ENROL_PHOTOS) });
     expect(answer.status).toBe(200);
     expect(answer.body.enrolled).toHaveLength(2);
     expect(answer.body.rejected).toEqual([]);

@@ -319,18 +319,8 @@ export interface FaceTemplateRepository {
   photo(personId: string, templateId: string): Promise<Uint8Array | null>;
 }
 
-export interface SignInInput {
-  personId: string;
-  siteOrgUnitId: string;
-  channelId: string;
-  channelName: string;
-  day: string;
-  at: number;
-  similarity: number;
-  live: number;
-  real: number;
-  snapshot: Uint8Array | null;
-}
+/** What a sign-in is recorded from: the record without what the store adds (id, the person's name and unit), with the snapshot. */
+export type SignInInput = Omit<SignInRecord, 'id' | 'personName' | 'orgUnitId' | 'hasSnapshot'> & { snapshot: Uint8Array | null };
 
 /** Contactless sign-ins: one per person, day and site. */
 export interface SignInRepository {
