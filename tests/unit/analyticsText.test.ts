@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import i18next from 'i18next';
 import { BEHAVIOUR_RULE_KINDS, ENROL_REJECTIONS } from '@argus/shared';
 import { ApiError, apiErrorFromResponse } from '../../desktop/src/renderer/api/apiError.js';
 import { validationMessageKey } from '../../desktop/src/renderer/api/formErrors.js';
 import { describeAlertDetail } from '../../desktop/src/renderer/components/analytics/alertText.js';
 import { describeApiError, type Translate } from '../../desktop/src/renderer/components/apiErrorText.js';
-import { en } from '../../desktop/src/renderer/locales/en.js';
-import { zhCN } from '../../desktop/src/renderer/locales/zh-CN.js';
+import { wallTranslators } from '../support/translators.js';
 import { availableViews } from '../../desktop/src/renderer/views.js';
 import { permissionsOf } from '@argus/shared';
 
@@ -14,10 +12,7 @@ let zh: Translate;
 let english: Translate;
 
 beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({ lng: 'zh-CN', fallbackLng: 'zh-CN', resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, interpolation: { escapeValue: false } });
-  zh = i18n.getFixedT('zh-CN') as unknown as Translate;
-  english = i18n.getFixedT('en') as unknown as Translate;
+  ({ zh, english } = await wallTranslators());
 });
 
 describe('analytics in both languages', () => {

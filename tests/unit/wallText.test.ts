@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import i18next from 'i18next';
 import { ROLES, userCreate, type Role } from '@argus/shared';
 import { ApiError } from '../../desktop/src/renderer/api/apiError.js';
 import { validationMessageKey } from '../../desktop/src/renderer/api/formErrors.js';
 import { describeApiError, describeWait, formErrorsOf, type Translate } from '../../desktop/src/renderer/components/apiErrorText.js';
 import { splitWait, waitParts } from '../../desktop/src/renderer/format.js';
-import { en } from '../../desktop/src/renderer/locales/en.js';
-import { zhCN } from '../../desktop/src/renderer/locales/zh-CN.js';
+import { wallTranslators } from '../support/translators.js';
 import { adminMayChange, rolesCombinationAllowed, roleSelectable } from '../../desktop/src/renderer/roleRules.js';
 import { initialWallLayout, LEGACY_WALL_LAYOUT_KEY, restoreWallLayout, wallLayoutReducer, wallLayoutStorageKey } from '../../desktop/src/renderer/wallLayout.js';
 
@@ -14,10 +12,7 @@ let zh: Translate;
 let english: Translate;
 
 beforeAll(async () => {
-  const i18n = i18next.createInstance();
-  await i18n.init({ lng: 'zh-CN', fallbackLng: 'zh-CN', resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } }, interpolation: { escapeValue: false } });
-  zh = i18n.getFixedT('zh-CN') as unknown as Translate;
-  english = i18n.getFixedT('en') as unknown as Translate;
+  ({ zh, english } = await wallTranslators());
 });
 
 describe('waits', () => {
