@@ -50,8 +50,9 @@ export const RULE_DEFAULTS = { dwellS: 30, holdS: 2, minPeople: 5, cooldownS: 30
 export const channelAnalyticsInput = z
   .strictObject({
     /** The camera is a sign-in point (contactless sign-in, 无感签到) of its org unit (the site). */
-    signIn: z.boolean().default(false),
-    rules: z.array(behaviourRuleSchema).max(16).default([]),
+    signIn: z.boolean(),
+    /** Every rule of the camera (a PUT replaces them all; an empty list removes them). */
+    rules: z.array(behaviourRuleSchema).max(16),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -74,13 +75,23 @@ export function isAnalysed(settings: Pick<ChannelAnalytics, 'signIn' | 'rules'>)
 }
 
 /** Why an enrolment photo was refused. */
-export const ENROL_REJECTIONS = ['unreadable', 'no-face', 'several-faces', 'face-too-small'] as const;
+/** `matches-other-person`: the face matches a template of another enrolled person (one face must not sign two people in). */
+export const ENROL_REJECTIONS = ['unreadable', 'no-face', 'several-faces', 'face-too-small', 'matches-other-person'] as const;
 export type EnrolRejection = (typeof ENROL_REJECTIONS)[number];
 
 /** `POST /api/persons/:id/faces`: 1-5 photos (JPEG, PNG, WebP…) as base64, each at most 8 MiB. */
 export const faceEnrolInput = z.strictObject({
   photos: z
-    .array(z.strictObject({ name: z.string().max(128).optional(), data: z.string().min(16).max(11_200_000, 'a photo may be at most 8 MiB') }))
+    .array(
+      z.strictObject({
+        name: z.string().max(128).optional(),
+        data: z
+          .string()
+          .min(16)
+          .max(11_200_000, 'a photo may be at most 8 MiB')
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+      }),
+    )
     .min(1, 'send 1 to 5 photos')
     .max(5, 'send 1 to 5 photos'),
 });
@@ -148,7 +159,7 @@ export interface BehaviourAlert {
 
 /** `GET /api/sign-ins` filter. */
 export const signInQuery = z.strictObject({
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  day: z.iso.date('must be a date, YYYY-MM-DD').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 /** `GET /api/alerts` filter: `open=true` only the unacknowledged ones. */

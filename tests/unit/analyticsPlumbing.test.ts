@@ -38,13 +38,15 @@ describe('camera analytics settings', () => {
     expect(isAnalysed(channelAnalyticsInput.parse({ signIn: false, rules: [] }))).toBe(false);
     expect(isAnalysed(channelAnalyticsInput.parse({ signIn: false, rules: [{ ...rule, enabled: false }] }))).toBe(false);
     expect(isAnalysed(channelAnalyticsInput.parse({ signIn: false, rules: [rule] }))).toBe(true);
-    expect(isAnalysed(channelAnalyticsInput.parse({ signIn: true }))).toBe(true);
+    expect(isAnalysed(channelAnalyticsInput.parse({ signIn: true, rules: [] }))).toBe(true);
+    // A PUT replaces everything: an empty body must not silently clear a camera.
+    expect(channelAnalyticsInput.safeParse({}).success).toBe(false);
   });
   it('refuses zones outside the picture, too few points and duplicate rule ids', () => {
-    expect(channelAnalyticsInput.safeParse({ rules: [{ ...rule, zone: [[0, 0], [1.2, 0], [1, 1]] }] }).success).toBe(false);
-    expect(channelAnalyticsInput.safeParse({ rules: [{ ...rule, zone: [[0, 0], [1, 1]] }] }).success).toBe(false);
-    expect(channelAnalyticsInput.safeParse({ rules: [rule, rule] }).success).toBe(false);
-    expect(channelAnalyticsInput.safeParse({ rules: [{ ...rule, kind: 'fighting' }] }).success).toBe(false);
+    expect(channelAnalyticsInput.safeParse({ signIn: false, rules: [{ ...rule, zone: [[0, 0], [1.2, 0], [1, 1]] }] }).success).toBe(false);
+    expect(channelAnalyticsInput.safeParse({ signIn: false, rules: [{ ...rule, zone: [[0, 0], [1, 1]] }] }).success).toBe(false);
+    expect(channelAnalyticsInput.safeParse({ signIn: false, rules: [rule, rule] }).success).toBe(false);
+    expect(channelAnalyticsInput.safeParse({ signIn: false, rules: [{ ...rule, kind: 'fighting' }] }).success).toBe(false);
   });
 });
 

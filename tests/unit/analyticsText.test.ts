@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 describe('analytics in both languages', () => {
   it('translates every enrolment refusal', () => {
-    expect(ENROL_REJECTIONS.map((reason) => zh(`faces.reasons.${reason}`))).toEqual(['无法读取', '未检测到人脸', '检测到多张人脸', '人脸过小']);
+    expect(ENROL_REJECTIONS.map((reason) => zh(`faces.reasons.${reason}`))).toEqual(['无法读取', '未检测到人脸', '检测到多张人脸', '人脸过小', '与其他人员的人脸相同']);
     for (const reason of ENROL_REJECTIONS) expect(english(`faces.reasons.${reason}`)).not.toBe(`faces.reasons.${reason}`);
   });
 

@@ -174,7 +174,7 @@ describe('ApiClient', () => {
     await client.enrolFaces(id, { photos: [{ name: 'a.jpg', data: 'AAAAAAAAAAAAAAAAAAAA' }] });
     await client.deleteFace(id, 't1');
     await client.channelAnalytics(id);
-    await client.saveChannelAnalytics(id, { signIn: true });
+    await client.saveChannelAnalytics(id, { signIn: true, rules: [] });
     await client.analyticsStatus();
     await client.listSignIns({ day: '2026-01-01' });
     await client.listAlerts({ open: true });

@@ -27,8 +27,9 @@ export async function decodeImage(file: string, ffmpegPath = 'ffmpeg'): Promise<
 const PAM_OUTPUT = ['-frames:v', '1', '-vf', `scale='min(${MAX_IMAGE_SIDE},iw)':'min(${MAX_IMAGE_SIDE},ih)':force_original_aspect_ratio=decrease`, '-pix_fmt', 'rgb24', '-f', 'image2pipe', '-c:v', 'pam', 'pipe:1'];
 
 /**
- * Decode an encoded picture held in memory (an uploaded enrolment photo) like {@link decodeImage}.
- * @throws Error when ffmpeg cannot read it, or it is larger than 32 MiB
+ * Decode an encoded picture held in memory (an uploaded enrolment photo) like {@link decodeImage},
+ * strictly: any complaint of the decoder (a truncated or corrupt file) refuses it.
+ * @throws Error when ffmpeg cannot read it, reports damage, or it is larger than 32 MiB
  */
 export async function decodeImageBytes(bytes: Uint8Array, ffmpegPath = 'ffmpeg'): Promise<RgbImage> {
   if (bytes.length > 32 * 1024 * 1024) throw new Error('picture larger than 32 MiB');
@@ -41,6 +42,9 @@ export async function decodeImageBytes(bytes: Uint8Array, ffmpegPath = 'ffmpeg')
   ffmpeg.stdin.end(bytes);
   const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
   if (code !== 0) throw new Error(`not a picture ffmpeg can read: ${stderr.trim().split('\n').pop() ?? ''}`);
+  // A truncated or corrupt file still decodes (the missing part painted grey or green) with
+  // the decoder's complaint on stderr: an enrolment photo must be whole.
+  if (stderr.trim() !== '') throw new Error(`the picture is damaged: ${stderr.trim().split('\n').pop()}`);
   return parsePam(Buffer.concat(chunks), 'picture');
 }
 

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../media/spawnTied.js';
 import type { RgbImage } from '../media/imageDecode.js';
 import { PamStream } from '../media/pamStream.js';
 import { analysisFilter } from '../media/videoFrames.js';
@@ -60,11 +61,15 @@ export class RtpFrameSource {
       '-probesize', '1000000',
       '-analyzeduration', '2000000',
       '-reorder_queue_size', '0',
+      // Listen on loopback only (the SFU sends from 127.0.0.1): no other host can feed pictures
+      // to the analysis.
+      '-localaddr', '127.0.0.1',
+      '-buffer_size', String(4 * 1024 * 1024),
       '-f', 'sdp', '-i', 'pipe:0',
       '-an', '-vf', analysisFilter(this.options.fps, this.options.maxWidth),
       '-pix_fmt', 'rgb24', '-f', 'image2pipe', '-c:v', 'pam', 'pipe:1',
     ];
-    const ffmpeg = spawn(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const ffmpeg = spawnTied(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.ffmpeg = ffmpeg;
     ffmpeg.stdin!.end(this.options.sdp);
     const pam = new PamStream();

@@ -409,6 +409,12 @@ export class AnalyticsService {
     const camera = this.deps.cameras.get(message.cameraId)?.summary;
     const rule = this.settings.get(message.cameraId)?.rules.find((r) => r.id === message.ruleId && r.enabled);
     if (!camera || !rule) return;
+    // The worker keeps the cooldown too, but loses it when it restarts: the store is the authority.
+    const last = await this.deps.store.alerts.lastAt(camera.id, rule.id);
+    if (last !== null && message.at - last < rule.cooldownS * 1000) {
+      this.deps.log.debug('alert within its rule\'s cooldown dropped', { camera: camera.id, rule: rule.id });
+      return;
+    }
     const alert = await this.deps.store.alerts.record({ channelId: camera.id, channelName: camera.name, orgUnitId: camera.orgUnitId, rule, at: message.at, detail: message.detail, snapshot: message.snapshot });
     this.deps.log.info('behaviour alert', { alert: alert.id, camera: camera.id, rule: rule.id, kind: rule.kind });
     this.notifier?.alert(alert);

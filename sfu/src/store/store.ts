@@ -353,6 +353,8 @@ export interface AlertRepository {
   list(filter: { open?: boolean; orgUnitIds: ReadonlySet<string> | null; limit: number }): Promise<BehaviourAlert[]>;
   get(id: number): Promise<BehaviourAlert | null>;
   snapshot(id: number): Promise<Uint8Array | null>;
+  /** When the latest alert of a camera's rule was raised (epoch ms), or null. */
+  lastAt(channelId: string, ruleId: string): Promise<number | null>;
   /** Acknowledge (idempotent: a second acknowledgement keeps the first); audited `alert.ack`. @throws NotFoundError */
   acknowledge(id: number, by: Actor): Promise<BehaviourAlert>;
 }

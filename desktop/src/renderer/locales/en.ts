@@ -179,7 +179,7 @@ export const en: Messages = {
     tooMany: 'Choose at most 5 photos ({{count}} chosen)', noneSelected: 'Choose photos first', tooLarge: 'Larger than 8 MiB: {{names}}', notImage: 'Not an image: {{names}}',
     readFailed: 'Cannot read the photos: {{message}}',
     enrolled: 'Enrolled', rejected: 'Refused: {{reason}}', summary: 'Result: {{enrolled}} enrolled, {{rejected}} refused',
-    reasons: { unreadable: 'unreadable', 'no-face': 'no face found', 'several-faces': 'several faces found', 'face-too-small': 'face too small' },
+    reasons: { unreadable: 'unreadable', 'no-face': 'no face found', 'several-faces': 'several faces found', 'face-too-small': 'face too small', 'matches-other-person': 'same face as another enrolled person' },
     unavailable: 'The analytics service is not running, so faces cannot be enrolled now. Ask an administrator to start it.',
   },
   signIns: {

@@ -177,7 +177,7 @@ export const zhCN = {
     tooMany: '最多只能选择 5 张照片（已选择 {{count}} 张）', noneSelected: '请先选择照片', tooLarge: '照片超过 8 MiB：{{names}}', notImage: '不是图片文件：{{names}}',
     readFailed: '无法读取照片：{{message}}',
     enrolled: '已登记', rejected: '未登记：{{reason}}', summary: '登记结果：{{enrolled}} 张已登记，{{rejected}} 张未登记',
-    reasons: { unreadable: '无法读取', 'no-face': '未检测到人脸', 'several-faces': '检测到多张人脸', 'face-too-small': '人脸过小' },
+    reasons: { unreadable: '无法读取', 'no-face': '未检测到人脸', 'several-faces': '检测到多张人脸', 'face-too-small': '人脸过小', 'matches-other-person': '与其他人员的人脸相同' },
     unavailable: '分析服务未运行，暂时无法登记人脸。请联系系统管理员启动分析服务。',
   },
   signIns: {

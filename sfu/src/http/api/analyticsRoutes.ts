@@ -19,10 +19,21 @@ function sendJpeg(res: ServerResponse, jpeg: Uint8Array): typeof HANDLED {
 }
 
 const positiveId = (value: string | undefined, what: string): number => {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError('not-found', `${what} ${value} not found`);
+  const id = /^[1-9]\d{0,15}$/.test(value ?? '') ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id)) throw new ApiError('not-found', `${what} ${value} not found`);
   return id;
 };
+
+/** The highest cosine similarity of `descriptor` to any of `templates` (-1 when there are none). */
+function bestSimilarity(descriptor: Float32Array, templates: ReadonlyArray<{ descriptor: Float32Array }>): number {
+  let best = -1;
+  for (const { descriptor: other } of templates) {
+    let sum = 0;
+    for (let i = 0; i < descriptor.length; i++) sum += descriptor[i]! * other[i]!;
+    if (sum > best) best = sum;
+  }
+  return best;
+}
 
 /**
  * Analytics routes: face enrolment of supervised persons (supervisors of the person's area),
@@ -62,6 +73,8 @@ export function addAnalyticsRoutes(api: ApiRouteTable, deps: ApiDeps): void {
     const service = analytics();
     const result: FaceEnrolResult = { enrolled: [], rejected: [] };
     const accepted: FaceTemplateInput[] = [];
+    // Other persons' templates: a face already enrolled for someone else would sign them in too.
+    const others = (await store.faceTemplates.allDescriptors()).filter((entry) => entry.personId !== p.id);
     for (const [index, photo] of body.photos.entries()) {
       const named = photo.name !== undefined ? { name: photo.name } : {};
       const bytes = Buffer.from(photo.data, 'base64');
@@ -80,6 +93,11 @@ export function addAnalyticsRoutes(api: ApiRouteTable, deps: ApiDeps): void {
       const judgement = judgeEnrolPhoto(described.faces, deps.analyticsConfig.minFaceWidthPx);
       if (!judgement.ok) {
         result.rejected.push({ index, ...named, reason: judgement.reason, message: judgement.message });
+        continue;
+      }
+      const clash = bestSimilarity(judgement.face.descriptor, others);
+      if (clash >= deps.analyticsConfig.matchThreshold) {
+        result.rejected.push({ index, ...named, reason: 'matches-other-person', message: `the face matches another enrolled person (similarity ${clash.toFixed(2)})` });
         continue;
       }
       accepted.push({
@@ -172,7 +190,15 @@ export function addAnalyticsRoutes(api: ApiRouteTable, deps: ApiDeps): void {
     return acknowledged;
   });
 
-  api.route('GET', '/api/analytics/status', { permission: 'alerts.handle' }, async () =>
-    deps.analytics ? deps.analytics.status() : { enabled: false, workers: [], cameras: [], galleryTemplates: 0 },
-  );
+  api.route('GET', '/api/analytics/status', { permission: 'alerts.handle' }, async ({ principal }) => {
+    if (!deps.analytics) return { enabled: false, workers: [], cameras: [], galleryTemplates: 0 };
+    // Only the cameras of the caller's area, and no process ids.
+    const status = deps.analytics.status();
+    const visible = new Set((await store.channels.list()).filter((c) => inScope(catalog.tree, principal, c.orgUnitId)).map((c) => c.id));
+    return {
+      ...status,
+      workers: status.workers.map((worker) => ({ ...worker, pid: null, cameras: worker.cameras.filter((id) => visible.has(id)) })),
+      cameras: status.cameras.filter((camera) => visible.has(camera.channelId)),
+    };
+  });
 }

@@ -41,6 +41,8 @@ export function addPersonRoutes(api: ApiRouteTable, deps: ApiDeps): void {
   api.route('DELETE', '/api/persons/:id', rule, async ({ principal, params }) => {
     await load(principal, params.id ?? '');
     await store.persons.delete(params.id ?? '', actorOf(principal));
+    // Its face templates went with it: the workers' galleries forget them now.
+    await deps.analytics?.personChanged(params.id ?? '');
     return noContent();
   });
 }

@@ -75,6 +75,11 @@ export class SqliteAlerts implements AlertRepository {
     return row?.snapshot ? new Uint8Array(row.snapshot) : null;
   }
 
+  async lastAt(channelId: string, ruleId: string): Promise<number | null> {
+    const row = this.db.prepare('SELECT MAX(at) AS at FROM alerts WHERE channel_id = ? AND rule_id = ?').get(channelId, ruleId) as { at: number | null };
+    return row.at;
+  }
+
   async acknowledge(id: number, by: Actor): Promise<BehaviourAlert> {
     return this.db.transaction(() => {
       const before = found(this.row(id), `alert ${id}`);

@@ -51,7 +51,8 @@ export class SqliteChannelAnalytics implements ChannelAnalyticsRepository {
         targetType: 'channel',
         targetId: channelId,
         orgUnitId: channel.org_unit_id,
-        detail: { signIn: input.signIn, rules: input.rules.map((rule) => ({ id: rule.id, kind: rule.kind, enabled: rule.enabled })) },
+        // The whole setting, so an auditor can see what a change did.
+        detail: { signIn: input.signIn, rules: input.rules },
       });
       return { channelId, signIn: input.signIn, rules: input.rules, updatedAt: at };
     })();

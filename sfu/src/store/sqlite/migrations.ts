@@ -249,6 +249,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX alerts_open ON alerts(id) WHERE acknowledged_at IS NULL;
       CREATE INDEX alerts_at ON alerts(at);
+      CREATE INDEX alerts_rule ON alerts(channel_id, rule_id, at);
       -- Faces seen at sign-in cameras that matched nobody: kept only for the configured retention.
       CREATE TABLE unknown_faces (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
