@@ -229,6 +229,12 @@ describe('analytics on the wall', () => {
     const zone = await page.getAttribute(`[data-testid="alarm-tile"] [data-testid="zone-alert-${alertId}"]`, 'data-points');
     expect(zone!.split(' ')).toHaveLength(4);
     await page.waitForSelector('[data-testid="alarm-snapshot"][data-loaded="true"]');
+    // The zone over the snapshot covers the picture exactly (not the wider column it sits in).
+    const [picture, overlay] = await page.$eval('[data-testid="alarm-snapshot"]', (img) => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      return [box(img), box(img.parentElement!.querySelector('[data-testid="zone-overlay"]')!)].map((r) => [r.left, r.top, r.width, r.height]);
+    });
+    overlay!.forEach((value, i) => expect(Math.abs(value - picture![i]!)).toBeLessThan(1.5));
     // The layout cannot change under the pop-up.
     expect(await page.isDisabled('[data-testid="layout-9"]')).toBe(true);
     await page.screenshot({ path: path.join(TEST_OUTPUT, 'alarm-popup.png') });

@@ -57,17 +57,29 @@ describe('analytics worker with the SFU', () => {
           photoBody(sharedData('faces/insightface/edge/no_face.png')).photos[0],
           photoBody(sharedData('faces/bbt/group/bbt1.jpg')).photos[0],
           { name: 'garbage.jpg', data: Buffer.from('this is not a picture at all').toString('base64') },
+          // The first 40 % of a good photo: ffmpeg paints the rest, and says so.
+          { name: 'truncated.jpg', data: readFileSync(ID10('img32.jpg')).subarray(0, Math.floor(readFileSync(ID10('img32.jpg')).length * 0.4)).toString('base64') },
+          // The enrolled person's face under another person's name.
+          photoBody(ID10('img32.jpg')).photos[0],
         ],
       },
     });
     expect(refused.status).toBe(200);
     expect(refused.body.enrolled).toEqual([]);
-    expect(refused.body.rejected.map((r: { reason: string }) => r.reason)).toEqual(['no-face', 'several-faces', 'unreadable']);
+    expect(refused.body.rejected.map((r: { reason: string }) => r.reason)).toEqual(['no-face', 'several-faces', 'unreadable', 'unreadable', 'matches-other-person']);
+    expect((await callApi(rig.sfu.url, 'POST', '/api/persons/p-other/faces', { token: supervisor, body: { photos: [{ data: '%%%%'.repeat(8) }] } })).status).toBe(400);
     const templates = await callApi(rig.sfu.url, 'GET', '/api/persons/p-id10/faces', { token: supervisor });
     expect(templates.body.templates).toHaveLength(2);
     expect(JSON.stringify(templates.body)).not.toContain('descriptor');
     const audit = await rig.sfu.store.audit.query({ action: 'faces.enrol', limit: 10, orgUnitIds: null });
     expect(audit.entries).toHaveLength(2);
+    // A deleted person's templates leave every worker's gallery at once.
+    await rig.sfu.store.persons.create({ id: 'p-leaving', name: '离某某', caseNumber: 'SQJZ-2026-003', orgUnitId: root, supervisionStart: '2026-01-01', supervisionEnd: '2027-12-31', publicConsent: false }, SYSTEM_ACTOR);
+    const leaving = await callApi(rig.sfu.url, 'POST', '/api/persons/p-leaving/faces', { token: supervisor, body: photoBody(sharedData('faces/deepface/deepface_Jack/img16.jpg')) });
+    expect(leaving.body.enrolled).toHaveLength(1);
+    expect(rig.sfu.analytics!.status().galleryTemplates).toBe(3);
+    expect((await callApi(rig.sfu.url, 'DELETE', '/api/persons/p-leaving', { token: supervisor })).status).toBe(204);
+    expect(rig.sfu.analytics!.status().galleryTemplates).toBe(2);
   }, 120_000);
 
   it('signs the enrolled person in exactly once at the sign-in camera and pushes it to the wall', async () => {
