@@ -38,7 +38,9 @@ export type ToWorker =
   | { type: 'update'; camera: Omit<CameraAssignment, 'sdp'> }
   | { type: 'detach'; cameraId: string }
   /** Find the faces of an encoded picture (enrolment). */
-  | { type: 'describe'; requestId: number; picture: Uint8Array };
+  | { type: 'describe'; requestId: number; picture: Uint8Array }
+  /** Heartbeat: answered at once with `pong`, ahead of queued work (a worker that stops answering is killed). */
+  | { type: 'ping'; at: number };
 
 /** A face found in an enrolment picture. */
 export interface DescribedFace {
@@ -51,6 +53,7 @@ export interface DescribedFace {
 
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'pong'; at: number }
   /** The worker's decoder waits for a keyframe of this camera: the SFU asks the producer for one (PLI). */
   | { type: 'needKeyframe'; cameraId: string }
   | { type: 'described'; requestId: number; width: number; height: number; faces: DescribedFace[] }

@@ -220,6 +220,8 @@ export const sfuConfigSchema = z
         unknownFaceRetentionH: z.number().min(0).max(24 * 365).default(24),
         /** Sign-in and alert snapshots are deleted after this long, days (the records stay). */
         captureRetentionDays: z.number().min(1).max(3650).default(90),
+        /** A worker that answers no heartbeat for this long is hung: it is killed and restarted, ms. */
+        hangTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
         /** A worker that dies is restarted after this delay, doubling up to 30 s, ms. */
         restartDelayMs: z.number().int().min(10).max(60_000).default(1000),
       })

@@ -138,6 +138,12 @@ describe('analytics worker with the SFU', () => {
     expect(rig.sfu.analytics!.status().galleryTemplates).toBe(2);
     expect((await rig.sfu.store.signIns.list({ orgUnitIds: null, limit: 100 })).length).toBe(storedSignIns);
     expect((await rig.sfu.store.alerts.list({ orgUnitIds: null, limit: 1000 })).length).toBeGreaterThanOrEqual(storedAlerts);
+    // A worker that hangs (stopped) misses its heartbeats and is killed and restarted too.
+    const hungPid = worker.pid!;
+    process.kill(hungPid, 'SIGSTOP');
+    await waitUntil(() => worker.state === 'ready' && worker.pid !== hungPid, 60_000, 'the hung worker to be replaced');
+    expect(worker.restarts).toBe(before.workers[0]!.restarts + 2);
+    expect(() => process.kill(hungPid, 0)).toThrow();
     // Enrolment works again through the new process.
     const answer = await callApi(rig.sfu.url, 'POST', '/api/persons/p-id10/faces', { token: supervisor, body: photoBody(ID10('img32.jpg')) });
     expect(answer.body.enrolled).toHaveLength(1);

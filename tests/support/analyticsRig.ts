@@ -30,7 +30,7 @@ export async function startAnalyticsRig(staticDir: string | null): Promise<Analy
       { id: 'signin-cam', name: '签到点一', file: signInVideo },
       { id: 'path-cam', name: '校园小路', file: sharedData('video/pedestrians_vtest_480x360.mp4') },
     ],
-    { staticDir, sfuConfig: { analytics: { enabled: true, workers: 1, fps: 4, behaviourFps: 2, restartDelayMs: 200 } } },
+    { staticDir, sfuConfig: { analytics: { enabled: true, workers: 1, fps: 4, behaviourFps: 2, restartDelayMs: 200, hangTimeoutMs: 10_000 } } },
   );
   const root = (await rig.sfu.store.orgUnits.list()).find((unit) => unit.parentId === null)!.id;
   await waitUntil(() => rig.sfu.analytics!.status().workers.every((w) => w.state === 'ready'), 90_000, 'the analytics worker to be ready');

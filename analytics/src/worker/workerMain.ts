@@ -110,6 +110,8 @@ async function main(): Promise<void> {
       case 'detach':
         detach(message.cameraId);
         return;
+      case 'ping':
+        return;
       case 'describe': {
         const { requestId, picture } = message;
         try {
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   // Messages are handled in order (an attach must finish before its update or detach).
   let queue = Promise.resolve();
   process.on('message', (message: ToWorker) => {
+    if (message?.type === 'ping') return send({ type: 'pong', at: message.at });
     queue = queue
       .then(() => handle(message))
       .catch((error: Error) => {

@@ -102,7 +102,7 @@ export class AnalyticsService {
     for (const settings of await deps.store.channelAnalytics.list()) service.settings.set(settings.channelId, settings);
     const count = deps.config.workers > 0 ? deps.config.workers : os.availableParallelism();
     for (let index = 0; index < count; index++) {
-      const worker = new AnalyticsWorker(index, { restartDelayMs: deps.config.restartDelayMs, log: deps.log, ...(deps.workerEntry ? { entry: deps.workerEntry } : {}) });
+      const worker = new AnalyticsWorker(index, { restartDelayMs: deps.config.restartDelayMs, hangTimeoutMs: deps.config.hangTimeoutMs, log: deps.log, ...(deps.workerEntry ? { entry: deps.workerEntry } : {}) });
       worker.on('ready', () => void service.workerReady(worker));
       worker.on('died', (reason) => service.workerDied(worker, reason));
       worker.on('message', (message) => void service.onMessage(worker, message));
@@ -342,6 +342,9 @@ export class AnalyticsService {
     const { log } = this.deps;
     try {
       switch (message.type) {
+        case 'ready':
+        case 'pong':
+          return;
         case 'needKeyframe':
           this.tasks.get(message.cameraId)?.tap?.requestKeyframe();
           return;

@@ -34,12 +34,14 @@ export class AnalyticsWorker extends EventEmitter<AnalyticsWorkerEvents> {
   private quickDeaths = 0;
   private delay = 0;
   private startedAt = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private lastPong = 0;
   state: AnalyticsWorkerState = 'starting';
   restarts = 0;
 
   constructor(
     readonly index: number,
-    private readonly options: { restartDelayMs: number; log: Logger; entry?: string; execArgv?: string[] },
+    private readonly options: { restartDelayMs: number; log: Logger; entry?: string; execArgv?: string[]; hangTimeoutMs?: number },
   ) {
     super();
   }
@@ -58,8 +60,13 @@ export class AnalyticsWorker extends EventEmitter<AnalyticsWorkerEvents> {
     });
     this.child = child;
     child.on('message', (message: FromWorker) => {
+      if (message?.type === 'pong') {
+        this.lastPong = Date.now();
+        return;
+      }
       if (message?.type === 'ready') {
         this.state = 'ready';
+        this.watch(child);
         log.info('analytics worker ready', { worker: this.index, pid: child.pid });
         this.emit('ready');
         return;
@@ -69,6 +76,7 @@ export class AnalyticsWorker extends EventEmitter<AnalyticsWorkerEvents> {
     child.on('error', (error) => log.error('analytics worker process error', { worker: this.index, error }));
     child.once('exit', (code, signal) => {
       if (this.child !== child) return;
+      this.unwatch();
       this.child = null;
       if (this.state === 'stopped') return;
       const reason = signal ? `killed by ${signal}` : `exited with code ${code}`;
@@ -81,6 +89,31 @@ export class AnalyticsWorker extends EventEmitter<AnalyticsWorkerEvents> {
       this.emit('died', reason);
       this.timer = setTimeout(() => this.start(), this.delay);
     });
+  }
+
+  /**
+   * Ping the ready process every sixth of `hangTimeoutMs`; one that has not answered for
+   * `hangTimeoutMs` (stopped, stuck in a loop, swapping) is killed, and so restarted.
+   */
+  private watch(child: ChildProcess): void {
+    this.unwatch();
+    const hangTimeoutMs = this.options.hangTimeoutMs ?? 30_000;
+    this.lastPong = Date.now();
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastPong > hangTimeoutMs) {
+        this.options.log.error('analytics worker hung (no heartbeat); killing it', { worker: this.index, pid: child.pid, silentMs: Date.now() - this.lastPong });
+        this.unwatch();
+        child.kill('SIGKILL');
+        return;
+      }
+      if (child.connected) child.send({ type: 'ping', at: Date.now() } satisfies ToWorker);
+    }, Math.max(100, Math.floor(hangTimeoutMs / 6)));
+    this.heartbeat.unref();
+  }
+
+  private unwatch(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /** Send if the process is up; false when it is not (the message is dropped: state is re-sent on `ready`). */
@@ -97,6 +130,7 @@ export class AnalyticsWorker extends EventEmitter<AnalyticsWorkerEvents> {
 
   async stop(): Promise<void> {
     this.state = 'stopped';
+    this.unwatch();
     if (this.timer) clearTimeout(this.timer);
     const child = this.child;
     this.child = null;
