@@ -108,8 +108,9 @@ describe('migrations', () => {
     };
     const carol = insertUser('u-carol', 'carol', '卡罗尔', '990101', ['operator'], 'hash-carol');
     const dave = insertUser('u-dave', 'dave', 'Dave', '990000', ['admin', 'auditor'], 'hash-dave');
-    expect((oldDb.prepare(`SELECT count(*) AS n FROM pragma_table_info('devices') WHERE name = 'gb_stream_mode'`).get() as { n: number }).n).toBe(0);
-    // Devices as the previous build wrote them, too (today's repository reads and writes the stream-mode column).
+    // The previous version has no analytics tables yet.
+    expect((oldDb.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('channel_analytics', 'face_templates', 'sign_ins', 'alerts', 'unknown_faces')`).get() as { n: number }).n).toBe(0);
+    // Devices written with the previous build's columns.
     const insertDevice = oldDb.prepare('INSERT INTO devices (id, org_unit_id, kind, name, gb_device_id, manufacturer, model, created_at, sip_password) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)');
     insertDevice.run('dev-1', '990101', 'venue-camera', '1号摄像机', null, 'Argus', 'X1', null);
     insertDevice.run('dev-gb', '990102', 'gb28181', 'NVR', '99010200001320000001', null, null, 'gb-secret');
@@ -161,6 +162,15 @@ describe('migrations', () => {
     // An org unit delete now also counts persons.
     await expect(store.orgUnits.delete('990101001', ALICE)).resolves.toBeUndefined();
     await expect(store.orgUnits.delete('990101', ALICE)).rejects.toThrow(/person/);
+    // The analytics tables came with the upgrade and work with the old rows.
+    const rules = { signIn: true, rules: [] };
+    expect(await store.channelAnalytics.set('ch-rtsp', rules, ALICE)).toMatchObject({ channelId: 'ch-rtsp', signIn: true, rules: [] });
+    const [template] = await store.faceTemplates.add([{ personId: 'p-1', descriptor: new Float32Array(1024).fill(1 / 32), photo: null, faceWidthPx: 120, score: 0.9 }], ALICE);
+    expect((await store.faceTemplates.allDescriptors())[0]).toMatchObject({ templateId: template!.id, personId: 'p-1' });
+    const signIn = { personId: 'p-1', siteOrgUnitId: '990101', channelId: 'ch-rtsp', channelName: '大厅', day: '2026-11-29', at: 7000, similarity: 0.7, live: 0.9, real: 0.6, snapshot: null };
+    expect(await store.signIns.record(signIn)).toMatchObject({ personName: '王伟', orgUnitId: '990101' });
+    // One a day per site: the second is a duplicate.
+    expect(await store.signIns.record({ ...signIn, at: 8000 })).toBeNull();
   });
 
   it('refuse a file whose schema is newer than this build, and leave it alone', async () => {
