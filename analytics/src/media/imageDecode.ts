@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { PamStream } from './pamStream.js';
 
 const run = promisify(execFile);
 
@@ -48,13 +49,10 @@ export async function decodeImageBytes(bytes: Uint8Array, ffmpegPath = 'ffmpeg')
   return parsePam(Buffer.concat(chunks), 'picture');
 }
 
+/** The one picture of ffmpeg's PAM output. @throws Error when there is none, or more bytes than one picture */
 function parsePam(stdout: Buffer, file: string): RgbImage {
-  const end = stdout.indexOf('ENDHDR\n');
-  if (end < 0) throw new Error(`${file}: ffmpeg gave no picture`);
-  const header = stdout.subarray(0, end).toString('latin1');
-  const width = Number(/WIDTH (\d+)/.exec(header)?.[1]);
-  const height = Number(/HEIGHT (\d+)/.exec(header)?.[1]);
-  const data = stdout.subarray(end + 'ENDHDR\n'.length);
-  if (!width || !height || data.length !== width * height * 3) throw new Error(`${file}: unexpected picture (${header.replace(/\n/g, ' ')})`);
-  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  const stream = new PamStream();
+  const [picture, ...more] = stream.push(stdout);
+  if (!picture || more.length > 0) throw new Error(`${file}: ffmpeg gave ${picture ? 'more than one picture' : 'no whole picture'}`);
+  return picture;
 }
