@@ -8,3 +8,4 @@ export * from './domain.js';
 export * from './prng.js';
 export * from './analytics.js';
 export * from './analyticsProtocol.js';
+export * from './vector.js';

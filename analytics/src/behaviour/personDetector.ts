@@ -11,7 +11,7 @@
 import type { Config, Human } from '@vladmandic/human';
 import { loadHuman } from '../face/humanRuntime.js';
 import type { RgbImage } from '../media/imageDecode.js';
-import { cropImage, type Box } from '../media/snapshot.js';
+import { cropImage, cropRect, type Box } from '../media/snapshot.js';
 
 /** One person found in a picture. */
 export interface PersonDetection {
@@ -103,10 +103,15 @@ function humanConfig(task: 'people' | 'pose', options: Required<PersonDetectorOp
  * enough (calls are serialised on the one core anyway); share it between cameras.
  */
 export class PersonDetector implements PersonFinder {
+  /** Human's config for each task, built once (they are passed whole on every call). */
+  private readonly configs: Record<'people' | 'pose', Partial<Config>>;
+
   private constructor(
     private readonly human: Human,
     private readonly options: Required<PersonDetectorOptions>,
-  ) {}
+  ) {
+    this.configs = { people: humanConfig('people', options), pose: humanConfig('pose', options) };
+  }
 
   /** Load centernet and movenet-lightning. @throws Error when Human or a model cannot load */
   static async create(options: PersonDetectorOptions = {}): Promise<PersonDetector> {
@@ -133,9 +138,7 @@ export class PersonDetector implements PersonFinder {
 
   async estimatePose(image: RgbImage, box: Box): Promise<Pose | null> {
     const crop = cropImage(image, box, this.options.poseMargin);
-    // cropImage's origin: the box grown by the margin and clipped to the picture.
-    const x0 = Math.max(0, Math.floor(box[0] - box[2] * this.options.poseMargin));
-    const y0 = Math.max(0, Math.floor(box[1] - box[3] * this.options.poseMargin));
+    const [x0, y0] = cropRect(image.width, image.height, box, this.options.poseMargin);
     const result = await this.run(crop, 'pose');
     const body = result.body[0];
     if (!body) return null;
@@ -152,7 +155,7 @@ export class PersonDetector implements PersonFinder {
     const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     const input = tf.expandDims(pixels, 0);
     try {
-      return await this.human.detect(input as never, humanConfig(task, this.options));
+      return await this.human.detect(input as never, this.configs[task]);
     } finally {
       pixels.dispose();
       input.dispose();

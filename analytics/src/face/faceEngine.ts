@@ -31,6 +31,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { RgbImage } from '../media/imageDecode.js';
 import type { Box } from '../media/snapshot.js';
 import { loadHuman } from './humanRuntime.js';
+import { cosine, l2Normalise } from '@argus/shared';
 
 /** Length of Human's faceres descriptor. */
 export const DESCRIPTOR_LENGTH = 1024;
@@ -70,22 +71,7 @@ export interface FaceEngineOptions {
   minScore?: number;
 }
 
-/** Scale a vector to unit length (a zero vector stays zero). */
-export function l2Normalise(values: ArrayLike<number>): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
-  const norm = Math.sqrt(sum) || 1;
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]! / norm;
-  return out;
-}
-
-/** Cosine similarity of two unit vectors, -1..1. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
+export { cosine, l2Normalise };
 
 type Tf = typeof tfc;
 
@@ -158,7 +144,8 @@ export class FaceEngine {
   private readonly tf: Tf;
   private readonly describeConfig: Partial<Config>;
   private readonly blazefaceSize: number;
-  private readonly anchors: Float32Array;
+  /** Blazeface's anchor centres as a tensor, made once: every detect() adds them to the model's offsets. */
+  private readonly anchors: tfc.Tensor2D;
 
   private constructor(
     private readonly human: Human,
@@ -169,7 +156,8 @@ export class FaceEngine {
     this.tf = human.tf as Tf;
     this.describeConfig = humanConfig(maxFaces, minScore);
     this.blazefaceSize = inputSize(models.blazeface, 256)[1];
-    this.anchors = blazefaceAnchors(this.blazefaceSize);
+    const anchors = blazefaceAnchors(this.blazefaceSize);
+    this.anchors = this.tf.keep(this.tf.tensor2d(anchors, [anchors.length / 2, 2]));
   }
 
   /** @throws Error when Human or a model cannot load */
@@ -236,7 +224,7 @@ export class FaceEngine {
         batch = tf.squeeze(Array.isArray(outputs) ? outputs[0]! : outputs);
       }
       const sizeT = tf.scalar(size, 'int32');
-      const centres = tf.div(tf.add(tf.slice(batch, [0, 1], [-1, 2]), tf.tensor2d(this.anchors, [this.anchors.length / 2, 2])), sizeT);
+      const centres = tf.div(tf.add(tf.slice(batch, [0, 1], [-1, 2]), this.anchors), sizeT);
       const half = tf.div(tf.div(tf.slice(batch, [0, 3], [-1, 2]), sizeT), 2);
       return {
         boxes: tf.concat2d([tf.mul(tf.sub(centres, half), sizeT) as tfc.Tensor2D, tf.mul(tf.add(centres, half), sizeT) as tfc.Tensor2D], 1),

@@ -3,7 +3,7 @@
  * verification (genuine vs impostor similarity, TAR at a FAR) and closed-set identification
  * (rank-1, leave-one-out). Pure functions over cosine similarities.
  */
-import { cosine } from '../face/faceEngine.js';
+import { cosine } from '@argus/shared';
 
 export interface VerificationStats {
   /** Similarity threshold: a pair at or above it is called the same person. */

@@ -19,7 +19,7 @@
  * Deterministic for a seed.
  */
 import { mulberry32 } from '@argus/shared';
-import { l2Normalise } from '../face/faceEngine.js';
+import { l2Normalise } from '@argus/shared';
 
 export interface SyntheticFaceOptions {
   /** Seed of every random draw (default 1). */

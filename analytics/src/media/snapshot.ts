@@ -5,17 +5,24 @@ import type { RgbImage } from './imageDecode.js';
 export type Box = [number, number, number, number];
 
 /**
+ * Where {@link cropImage} cuts: `box` grown by `margin` (a fraction of its size on each side) and
+ * clipped to a `width` × `height` picture, px: x, y, width, height (at least 1 × 1).
+ */
+export function cropRect(width: number, height: number, box: Box, margin = 0): Box {
+  const [bx, by, bw, bh] = box;
+  const x0 = Math.max(0, Math.floor(bx - bw * margin));
+  const y0 = Math.max(0, Math.floor(by - bh * margin));
+  const x1 = Math.min(width, Math.ceil(bx + bw * (1 + margin)));
+  const y1 = Math.min(height, Math.ceil(by + bh * (1 + margin)));
+  return [x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
+}
+
+/**
  * The part of `image` inside `box`, grown by `margin` (a fraction of the box's size on each
  * side, e.g. 0.3) and clipped to the picture. A box outside the picture gives a 1×1 picture.
  */
 export function cropImage(image: RgbImage, box: Box, margin = 0): RgbImage {
-  const [bx, by, bw, bh] = box;
-  const x0 = Math.max(0, Math.floor(bx - bw * margin));
-  const y0 = Math.max(0, Math.floor(by - bh * margin));
-  const x1 = Math.min(image.width, Math.ceil(bx + bw * (1 + margin)));
-  const y1 = Math.min(image.height, Math.ceil(by + bh * (1 + margin)));
-  const width = Math.max(1, x1 - x0);
-  const height = Math.max(1, y1 - y0);
+  const [x0, y0, width, height] = cropRect(image.width, image.height, box, margin);
   const data = new Uint8Array(width * height * 3);
   for (let row = 0; row < height; row++) {
     const y = Math.min(image.height - 1, y0 + row);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { alertQuery, channelAnalyticsInput, faceEnrolInput, signInQuery, type FaceEnrolResult } from '@argus/shared';
+import { alertQuery, channelAnalyticsInput, cosine, faceEnrolInput, signInQuery, type FaceEnrolResult } from '@argus/shared';
 import { actorOf, type Principal } from '../../auth/principal.js';
 import { inScope, scopeIds } from '../../scope/scopeRules.js';
 import { AnalyticsUnavailableError, type AnalyticsService } from '../../analytics/analyticsService.js';
@@ -26,13 +26,7 @@ const positiveId = (value: string | undefined, what: string): number => {
 
 /** The highest cosine similarity of `descriptor` to any of `templates` (-1 when there are none). */
 function bestSimilarity(descriptor: Float32Array, templates: ReadonlyArray<{ descriptor: Float32Array }>): number {
-  let best = -1;
-  for (const { descriptor: other } of templates) {
-    let sum = 0;
-    for (let i = 0; i < descriptor.length; i++) sum += descriptor[i]! * other[i]!;
-    if (sum > best) best = sum;
-  }
-  return best;
+  return templates.reduce((best, template) => Math.max(best, cosine(descriptor, template.descriptor)), -1);
 }
 
 /**
@@ -191,7 +185,7 @@ export function addAnalyticsRoutes(api: ApiRouteTable, deps: ApiDeps): void {
   });
 
   api.route('GET', '/api/analytics/status', { permission: 'alerts.handle' }, async ({ principal }) => {
-    if (!deps.analytics) return { enabled: false, workers: [], cameras: [], galleryTemplates: 0 };
+    if (!deps.analytics) return { enabled: false, workers: [], cameras: [], galleryTemplates: 0, alertsSuppressed: 0 };
     // Only the cameras of the caller's area, and no process ids.
     const status = deps.analytics.status();
     const visible = new Set((await store.channels.list()).filter((c) => inScope(catalog.tree, principal, c.orgUnitId)).map((c) => c.id));
