@@ -18,7 +18,7 @@ export { GbPlatform, type GbPlatformEvents, type GbPlatformCounters, type GbCata
 export type { SipTransportCounters, SipPeer } from './ingest/gb28181/sipTransport.js';
 export type { SipContact, DevicePresence } from './store/store.js';
 // Development tooling shared by the demo, the tests and the benchmark (not used by the SFU itself).
-export { freeTcpPort, freeUdpPort, freeSipPort } from './demo/freePort.js';
+export { freeTcpPort, freeUdpPort, freeSipPort } from './net/freePort.js';
 export { startRtspTestServer, RTSP_SERVER_SCRIPT, type RtspMount, type RtspTestServer, type MountVideoCodec } from './demo/rtspTestServer.js';
 export { startFileFeed, startTestPatternFeed, type Feed, type TestPatternOptions } from './demo/feeds.js';
 export { CHROMIUM_PATH, HEADLESS_CHROMIUM_FLAGS } from './demo/chromiumFlags.js';

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { freeUdpPort } from '../demo/freePort.js';
+import { freeUdpPort } from '../net/freePort.js';
 
 /**
  * SDP (RFC 4566) that tells ffmpeg what a consumer sends: one video stream of the consumer's

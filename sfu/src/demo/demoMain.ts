@@ -18,7 +18,7 @@ import { startSfu } from '../server.js';
 import { formatLogins, seedStore } from '../seed/seedStore.js';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { startDemoSources } from './demoSources.js';
-import { freeSipPort, freeTcpPort } from './freePort.js';
+import { freeSipPort, freeTcpPort } from '../net/freePort.js';
 import { DEMO_GB, startDemoGbDevice, type DemoGbDevice } from './demoGbDevice.js';
 
 async function main(): Promise<void> {

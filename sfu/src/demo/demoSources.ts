@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CameraConfig } from '@argus/shared';
 import { startFileFeed, startTestPatternFeed, type Feed } from './feeds.js';
-import { freeUdpPort } from './freePort.js';
+import { freeUdpPort } from '../net/freePort.js';
 import { startRtspTestServer, type MountVideoCodec, type RtspMount, type RtspTestServer } from './rtspTestServer.js';
 
 const execFileAsync = promisify(execFile);
