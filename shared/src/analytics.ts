@@ -174,4 +174,6 @@ export interface AnalyticsStatus {
   workers: { index: number; pid: number | null; state: 'starting' | 'ready' | 'restarting' | 'stopped'; restarts: number; cameras: string[] }[];
   cameras: { channelId: string; worker: number | null; framesDecoded: number; framesAnalysed: number; tracks: number; lastError: string | null }[];
   galleryTemplates: number;
+  /** Alerts a worker reported within their rule's cooldown (a restarted worker forgets it) and the SFU dropped. */
+  alertsSuppressed: number;
 }

@@ -116,6 +116,16 @@ describe('analytics worker with the SFU', () => {
     expect(ack.status).toBe(200);
     expect(ack.body.acknowledgedBy).toBe(rig.operator.username);
     await waitUntil(() => acknowledged.includes(alert.id), 10_000, 'alertAcknowledged pushed');
+    // A long cooldown, then the worker dies: the new one has forgotten the cooldown and reports
+    // the next intrusion, which the SFU drops (it counts the stored alerts).
+    await callApi(rig.sfu.url, 'PUT', '/api/channels/path-cam/analytics', { token: operator, body: { signIn: false, rules: [{ id: 'path', kind: 'intrusion', name: '小路警戒区', zone, cooldownS: 600 }] } });
+    const worker = rig.sfu.analytics!.workers[0]!;
+    const [pushed, pid] = [alerts.length, worker.pid];
+    worker.kill('SIGKILL');
+    await waitUntil(() => rig.sfu.analytics!.status().alertsSuppressed > 0, 120_000, 'an intrusion reported by the restarted worker within the cooldown');
+    expect(worker.pid).not.toBe(pid);
+    expect(alerts).toHaveLength(pushed);
+    expect((await rig.sfu.store.alerts.list({ orgUnitIds: null, limit: 1000 })).filter((a) => a.at > alert.at)).toHaveLength(pushed - 1);
     // Rules off: the camera is no longer analysed.
     await callApi(rig.sfu.url, 'PUT', '/api/channels/path-cam/analytics', { token: operator, body: { signIn: false, rules: [] } });
     expect(rig.sfu.analytics!.status().cameras.map((c) => c.channelId)).not.toContain('path-cam');
@@ -127,12 +137,13 @@ describe('analytics worker with the SFU', () => {
     const pid = worker.pid;
     const storedSignIns = (await rig.sfu.store.signIns.list({ orgUnitIds: null, limit: 100 })).length;
     const storedAlerts = (await rig.sfu.store.alerts.list({ orgUnitIds: null, limit: 1000 })).length;
+    const producers = ['signin-cam', 'path-cam'].map((id) => rig.sfu.cameras.get(id)!.summary.videoProducerId);
     worker.kill('SIGKILL');
     await waitUntil(() => worker.state === 'ready' && worker.pid !== pid, 60_000, 'the worker to restart');
     expect(worker.restarts).toBe(before.workers[0]!.restarts + 1);
-    // The cameras never stopped: their producers are the same.
+    // The cameras never stopped: their producers, which the walls consume, are the same.
+    expect(['signin-cam', 'path-cam'].map((id) => rig.sfu.cameras.get(id)!.summary.videoProducerId)).toEqual(producers);
     expect(rig.sfu.cameras.get('signin-cam')!.summary.state).toBe('live');
-    expect(rig.sfu.cameras.get('path-cam')!.summary.state).toBe('live');
     // The restarted worker gets its gallery and camera back and analyses again.
     await waitUntil(() => (rig.sfu.analytics!.status().cameras.find((c) => c.channelId === 'signin-cam')?.framesAnalysed ?? 0) > 4, 60_000, 'analysis after the restart');
     expect(rig.sfu.analytics!.status().galleryTemplates).toBe(2);

@@ -79,6 +79,7 @@ export class AnalyticsService {
   private nextRequest = 1;
   private nextDescriber = 0;
   private galleryTemplates = 0;
+  private alertsSuppressed = 0;
   private notifier: AnalyticsNotifier | null = null;
   private retention: NodeJS.Timeout | null = null;
   private closed = false;
@@ -197,6 +198,7 @@ export class AnalyticsService {
         lastError: task.lastError,
       })),
       galleryTemplates: this.galleryTemplates,
+      alertsSuppressed: this.alertsSuppressed,
     };
   }
 
@@ -335,7 +337,11 @@ export class AnalyticsService {
       this.pending.delete(requestId);
       request.reject(new AnalyticsUnavailableError(`the analytics worker died (${reason})`));
     }
-    for (const task of this.tasks.values()) if (task.worker === worker) task.lastError = `worker restarting (${reason})`;
+    // Its counters start again with the new process.
+    for (const task of this.tasks.values()) {
+      if (task.worker !== worker) continue;
+      Object.assign(task, { lastError: `worker restarting (${reason})`, framesDecoded: 0, framesAnalysed: 0, tracks: 0 });
+    }
   }
 
   private async onMessage(worker: AnalyticsWorker, message: FromWorker): Promise<void> {
@@ -415,6 +421,7 @@ export class AnalyticsService {
     // The worker keeps the cooldown too, but loses it when it restarts: the store is the authority.
     const last = await this.deps.store.alerts.lastAt(camera.id, rule.id);
     if (last !== null && message.at - last < rule.cooldownS * 1000) {
+      this.alertsSuppressed++;
       this.deps.log.debug('alert within its rule\'s cooldown dropped', { camera: camera.id, rule: rule.id });
       return;
     }
